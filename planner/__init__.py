@@ -1,0 +1,179 @@
+"""Institute Planner: plan regional Training-of-Trainers institutes end to end."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from planner.config import PROJECT_ROOT, check_production, load_config
+from planner.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+BLUEPRINT_MODULES = (
+    "planner.auth.views",
+    "planner.institutes.views",
+    "planner.invitations.views",
+    "planner.travel.views",
+    "planner.agenda.views",
+    "planner.calendar.views",
+    "planner.documents.views",
+    "planner.mail.views",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    check_production(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from planner import cli
+
+    cli.init_app(app)
+    from planner.security import headers
+
+    headers.init_app(app)
+    _quiet_token_logging()
+
+    @app.get("/healthz")
+    @limiter.exempt
+    def healthz():
+        db.session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from planner import models  # noqa: F401 - every model registered before Alembic looks
+    from planner.security import crypto
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _translation_directories())
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
+    limiter.init_app(app)
+    crypto.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to open this page.")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_organizer(session_token: str):
+        from planner.auth.models import Organizer
+
+        return db.session.scalar(
+            db.select(Organizer).where(
+                Organizer.session_token == session_token, Organizer.active.is_(True)
+            )
+        )
+
+
+def _translation_directories() -> str:
+    """The main catalog plus any package catalog (planner/<package>/translations)."""
+    root = Path(__file__).parent
+    dirs = [root / "translations", *sorted(root.glob("*/translations"))]
+    return ";".join(str(d) for d in dirs)
+
+
+def select_locale() -> str:
+    """g.locale (an invitee's language), else the choice made, the account, the browser."""
+    supported = ["en", "ru"]
+    if g.get("locale") in supported:
+        return g.locale
+    chosen = session.get("lang")
+    if chosen in supported:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    return request.accept_languages.best_match(supported) or "en"
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for module_name in BLUEPRINT_MODULES:
+        module = importlib.import_module(module_name)
+        app.register_blueprint(module.bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    messages = {
+        400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+        403: (_l("Not allowed"), _l("Your role in this institute does not allow this.")),
+        404: (_l("Not found"), _l("This page does not exist, or you do not have access to it.")),
+        413: (_l("Too large"), _l("The file is too large.")),
+        429: (_l("Too many attempts"), _l("Please wait a minute and try again.")),
+        500: (_l("Something went wrong"), _l("The error has been logged. Please try again later.")),
+    }
+
+    def make_handler(code: int):
+        def handler(error):
+            if code == 500:
+                db.session.rollback()
+            title, message = messages[code]
+            return render_template(
+                "errors/error.html", code=code, title=title, message=message
+            ), code
+
+        return handler
+
+    for code in messages:
+        app.register_error_handler(code, make_handler(code))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from planner import formatting
+    from planner.auth.forms import ROLE_LABELS
+    from planner.institutes.access import can
+
+    app.jinja_env.globals.update(
+        can=can,
+        get_locale=get_locale,
+        languages=app.config["LANGUAGES"],
+        role_labels={role.value: label for role, label in ROLE_LABELS.items()},
+    )
+    formatting.init_app(app)
+
+
+class _RedactTokens(logging.Filter):
+    """Request logs must never carry a secret link: /r/<token> and /feeds/<token>.ics."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from planner.security.redact import redact
+
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if record.args:
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def _quiet_token_logging() -> None:
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactTokens) for f in logger.filters):
+            logger.addFilter(_RedactTokens())

@@ -1,0 +1,1 @@
+"""Venue rooms, sessions, facilitators, breakout assignment and conflict checks."""

@@ -1,0 +1,5 @@
+"""Pages of the agenda package."""
+
+from flask import Blueprint
+
+bp = Blueprint("agenda", __name__)

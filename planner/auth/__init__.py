@@ -1,0 +1,1 @@
+"""Organizer accounts, sign-in and per-institute team roles."""

@@ -1,0 +1,1 @@
+"""iCalendar feeds: the institute program, personal and facilitator feeds."""

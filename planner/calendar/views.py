@@ -1,0 +1,5 @@
+"""Pages of the calendar package."""
+
+from flask import Blueprint
+
+bp = Blueprint("calendar", __name__)

@@ -1,0 +1,57 @@
+"""Flask commands: demo, create-organizer; domain packages add theirs on their blueprints."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from planner.extensions import db
+
+
+def init_app(app) -> None:
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_organizer_command)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no institute yet.")
+def demo_command(if_empty: bool) -> None:
+    """Load the fictional demo institute (idempotent)."""
+    from sqlalchemy import func, select
+
+    from planner.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+    from planner.institutes.models import Institute
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(Institute)):
+        click.echo("The database already has institutes; the demo is not loaded.")
+    else:
+        institute, created = load_demo()
+        db.session.commit()
+        click.echo(("Loaded" if created else "Already present:") + f" {institute.title}")
+    base_url = current_app.config["BASE_URL"]
+    click.echo(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD} at {base_url}/login")
+
+
+@click.command("create-organizer")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--locale", default="en", type=click.Choice(["en", "ru"]))
+@click.password_option()
+def create_organizer_command(email: str, name: str, locale: str, password: str) -> None:
+    """Create an organizer account."""
+    from planner.auth import services
+
+    try:
+        services.create_organizer(email, name, password, locale)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Organizer {email} created.")
+
+
+def main() -> None:
+    """The ``planner`` console script: the flask commands of this app."""
+    from planner import create_app
+
+    FlaskGroup(create_app=lambda: create_app())(prog_name="planner", args=sys.argv[1:])

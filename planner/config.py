@@ -1,0 +1,90 @@
+"""Settings read from PLANNER_* environment variables, with safe defaults for development only."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+# A fixed development key so a fresh checkout can store encrypted fields; refused in production.
+DEFAULT_ENCRYPTION_KEYS = "dev:ZGV2LW9ubHktMzItYnl0ZS1rZXktbm90LXNlY3JldCE="
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete for the chosen environment."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"PLANNER_{name}", default)
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the Flask config from the environment."""
+    env = _env("ENV", "development")
+    production = env == "production"
+    database_url = _env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'planner.sqlite'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    config = {
+        "PLANNER_ENV": env,
+        "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": (_env("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "ENCRYPTION_KEYS": _env("ENCRYPTION_KEYS", DEFAULT_ENCRYPTION_KEYS),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "MAIL_BACKEND": _env("MAIL_BACKEND", "smtp" if production else "file"),
+        "MAIL_HOST": _env("MAIL_HOST", "127.0.0.1"),
+        "MAIL_PORT": int(_env("MAIL_PORT", "25")),
+        "MAIL_USERNAME": _env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _env("MAIL_USE_TLS", "false").lower() == "true",
+        "MAIL_FROM": _env("MAIL_FROM", "Institute Planner <planner@localhost>"),
+        "MAIL_FILE_DIR": _env("MAIL_FILE_DIR", str(Path(instance_path) / "mail")),
+        "UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
+        "DOCUMENT_CACHE_DIR": _env("DOCUMENT_CACHE_DIR", str(Path(instance_path) / "documents")),
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": {"en": "English", "ru": "Русский"},
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "TEMPLATES_AUTO_RELOAD": not production,
+    }
+    if production:
+        config.update(
+            SESSION_COOKIE_NAME="__Host-session",
+            SESSION_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_SECURE=True,
+            PREFERRED_URL_SCHEME="https",
+        )
+        trusted = _env("TRUSTED_HOSTS")
+        from urllib.parse import urlsplit
+
+        config["TRUSTED_HOSTS"] = (
+            [h.strip() for h in trusted.split(",") if h.strip()]
+            if trusted
+            else [urlsplit(config["BASE_URL"]).hostname]
+        )
+    return config
+
+
+def check_production(config: dict) -> None:
+    """Refuse to run in production with development secrets."""
+    if config.get("PLANNER_ENV") != "production":
+        return
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigError("PLANNER_SECRET_KEY must be set to a long random value in production.")
+    if len(config["SECRET_KEY"]) < 32:
+        raise ConfigError("PLANNER_SECRET_KEY must be at least 32 characters in production.")
+    if not config.get("ENCRYPTION_KEYS") or config["ENCRYPTION_KEYS"] == DEFAULT_ENCRYPTION_KEYS:
+        raise ConfigError("PLANNER_ENCRYPTION_KEYS must be set in production.")
+    if not config["BASE_URL"].startswith("https://"):
+        raise ConfigError("PLANNER_BASE_URL must be an https:// address in production.")

@@ -1,0 +1,1 @@
+"""Printable documents rendered with WeasyPrint: booklet, agenda, letters, lists, badges."""

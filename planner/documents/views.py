@@ -1,0 +1,5 @@
+"""Pages of the documents package."""
+
+from flask import Blueprint
+
+bp = Blueprint("documents", __name__)

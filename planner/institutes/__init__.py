@@ -1,0 +1,1 @@
+"""Institutes: create, edit, list, archive, team, settings and the dashboard."""

@@ -1,0 +1,56 @@
+"""The one scoped loader for organizer pages: institute by slug through team membership.
+
+No membership answers 404 (the institute's existence is not revealed); a role too low for
+the action answers 403.
+"""
+
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from planner.auth.models import Membership, TeamRole
+from planner.extensions import db
+from planner.institutes.models import Institute
+
+
+def load_institute(slug: str, needed: TeamRole = TeamRole.VIEWER) -> Institute:
+    row = db.session.execute(
+        select(Institute, Membership.role)
+        .join(Membership, Membership.institute_id == Institute.id)
+        .where(Institute.slug == slug, Membership.organizer_id == current_user.id)
+    ).first()
+    if row is None:
+        abort(404)
+    institute, role = row
+    if not role.allows(needed):
+        abort(403)
+    g.institute = institute
+    g.team_role = role
+    return institute
+
+
+def institute_view(needed: TeamRole | str = TeamRole.VIEWER):
+    """Decorate a view taking ``slug``: it receives the loaded ``institute`` instead.
+
+    Use ``needed="editor"`` for every view that changes data (its GET form included),
+    ``needed="owner"`` for team, archive and sensitive exports.
+    """
+    needed = TeamRole(needed)
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(slug: str, **kwargs):
+            return view(load_institute(slug, needed), **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def can(needed: TeamRole | str) -> bool:
+    """In templates: may the current organizer do this in the loaded institute?"""
+    role = g.get("team_role")
+    return role is not None and role.allows(TeamRole(needed))

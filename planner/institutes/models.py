@@ -1,0 +1,81 @@
+"""The institute: one multi-day training event in one city and time zone."""
+
+import enum
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.db import TimestampMixin
+from planner.extensions import db
+
+
+class InstituteStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class Institute(TimestampMixin, db.Model):
+    __tablename__ = "institute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    host_organization: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    # Comma-separated language codes (ISO 639-1), in the order the organizers gave them.
+    working_languages: Mapped[str] = mapped_column(String(100), default="en")
+    rsvp_deadline: Mapped[date | None]
+    status: Mapped[InstituteStatus] = mapped_column(
+        Enum(
+            InstituteStatus,
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=InstituteStatus.DRAFT,
+    )
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    emergency_phone: Mapped[str] = mapped_column(String(50), default="")
+    retention_date: Mapped[date | None]
+    # The public program page, feed and booklet exist only once this is set.
+    program_published: Mapped[bool] = mapped_column(default=False)
+    # Raised on every change that any document or feed shows; keys the document cache.
+    data_version: Mapped[int] = mapped_column(default=1)
+
+    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+        back_populates="institute", cascade="all, delete-orphan"
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def languages(self) -> list[str]:
+        return [code for code in self.working_languages.split(",") if code]
+
+    @property
+    def days(self) -> list[date]:
+        from datetime import timedelta
+
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=n) for n in range(max(count, 0))]
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == InstituteStatus.ARCHIVED
+
+    def touch(self) -> None:
+        """Mark the data that documents and feeds show as changed."""
+        self.data_version = (self.data_version or 0) + 1

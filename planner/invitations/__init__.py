@@ -1,0 +1,1 @@
+"""Invitees, spreadsheet import, invitation links, RSVP pages, reminders and status history."""

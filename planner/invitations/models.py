@@ -1,0 +1,131 @@
+"""Invitees, their secret links and the append-only history of their status."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.db import TimestampMixin, UTCDateTime, utcnow
+from planner.extensions import db
+from planner.security.crypto import EncryptedText
+
+
+def _enum(cls, length=20):
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class InviteeRole(enum.StrEnum):
+    PARTICIPANT = "participant"
+    FACILITATOR = "facilitator"
+    TRAINER = "trainer"
+    OBSERVER = "observer"
+    STAFF = "staff"
+
+
+class RsvpStatus(enum.StrEnum):
+    DRAFT = "draft"
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+
+
+class Invitee(TimestampMixin, db.Model):
+    __tablename__ = "invitee"
+    __table_args__ = (
+        # E-mails are stored lower-cased, so this is case-insensitive.
+        UniqueConstraint("institute_id", "email"),
+        Index("ix_invitee_institute_status", "institute_id", "rsvp_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institute_id: Mapped[int] = mapped_column(ForeignKey("institute.id", ondelete="CASCADE"))
+    full_name: Mapped[str] = mapped_column(String(200))  # as written natively, any script
+    passport_name: Mapped[str] = mapped_column(String(200), default="")  # Latin, as in passport
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    organization: Mapped[str] = mapped_column(String(300), default="")
+    country: Mapped[str | None] = mapped_column(String(2))  # of residence, ISO 3166-1
+    nationality: Mapped[str | None] = mapped_column(String(2))
+    role: Mapped[InviteeRole] = mapped_column(_enum(InviteeRole), default=InviteeRole.PARTICIPANT)
+    language: Mapped[str] = mapped_column(String(10), default="en")  # preferred language
+    rsvp_status: Mapped[RsvpStatus] = mapped_column(_enum(RsvpStatus), default=RsvpStatus.DRAFT)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    consent_to_list: Mapped[bool] = mapped_column(default=False)
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    passport_number: Mapped[str | None] = mapped_column(EncryptedText())
+    passport_expiry: Mapped[date | None]
+    date_of_birth: Mapped[str | None] = mapped_column(EncryptedText())  # ISO date, encrypted
+    organizer_notes: Mapped[str] = mapped_column(Text, default="")
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Soft delete: removed invitees keep their history but vanish from lists.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    institute: Mapped["Institute"] = relationship()  # noqa: F821
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role in (InviteeRole.FACILITATOR, InviteeRole.TRAINER)
+
+    @property
+    def birth_date(self) -> date | None:
+        return date.fromisoformat(self.date_of_birth) if self.date_of_birth else None
+
+
+class LinkPurpose(enum.StrEnum):
+    RSVP = "rsvp"
+    FEED = "feed"
+
+
+class AccessLink(db.Model):
+    """A secret link of an invitee; the token itself is never stored, only its SHA-256."""
+
+    __tablename__ = "access_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitee_id: Mapped[int] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[LinkPurpose] = mapped_column(_enum(LinkPurpose, 10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    invitee: Mapped[Invitee] = relationship()
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class StatusChange(db.Model):
+    """Append-only history of RSVP and visa status changes."""
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitee_id: Mapped[int] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # rsvp, visa, record
+    old_status: Mapped[str | None] = mapped_column(String(30))
+    new_status: Mapped[str] = mapped_column(String(30))
+    # Who: an organizer, or the invitee themself by link (organizer_id empty, by_invitee true).
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizer.id", ondelete="SET NULL")
+    )
+    by_invitee: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organizer: Mapped["Organizer | None"] = relationship()  # noqa: F821

@@ -1,0 +1,5 @@
+"""Pages of the invitations package."""
+
+from flask import Blueprint
+
+bp = Blueprint("invitations", __name__)

@@ -1,0 +1,1 @@
+"""Transactional outbox, SMTP sender and message templates."""

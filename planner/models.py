@@ -1,0 +1,29 @@
+"""Imports every model so metadata is complete for Alembic and create_all()."""
+
+from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
+from planner.auth.models import Membership, Organizer
+from planner.institutes.models import Institute
+from planner.invitations.models import AccessLink, Invitee, StatusChange
+from planner.mail.models import OutboundEmail
+from planner.security.models import AuditEvent
+from planner.travel.models import Hotel, RoomAssignment, TravelLeg, VisaCase, VisaRule
+
+__all__ = [
+    "AccessLink",
+    "AuditEvent",
+    "BreakoutAssignment",
+    "Hotel",
+    "Institute",
+    "Invitee",
+    "Membership",
+    "Organizer",
+    "OutboundEmail",
+    "Room",
+    "RoomAssignment",
+    "Session",
+    "SessionFacilitator",
+    "StatusChange",
+    "TravelLeg",
+    "VisaCase",
+    "VisaRule",
+]

@@ -1,0 +1,1 @@
+"""Security building blocks: secret links, field encryption, audit log, headers, access helpers."""

@@ -1,0 +1,1 @@
+"""Travel legs, visa rules and cases, accommodation, arrival and departure manifests."""

@@ -1,0 +1,148 @@
+"""Travel legs with a time zone at each end, visa rules and cases, hotels and room assignments."""
+
+import enum
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.db import TimestampMixin, UTCDateTime
+from planner.extensions import db
+
+
+def _enum(cls, length=20):
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Direction(enum.StrEnum):
+    ARRIVAL = "arrival"
+    DEPARTURE = "departure"
+
+
+class TravelMode(enum.StrEnum):
+    AIR = "air"
+    RAIL = "rail"
+    ROAD = "road"
+
+
+class TravelLeg(TimestampMixin, db.Model):
+    """One leg of a journey; each end keeps its local wall-clock time and its own IANA zone."""
+
+    __tablename__ = "travel_leg"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitee_id: Mapped[int] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), index=True
+    )
+    direction: Mapped[Direction] = mapped_column(_enum(Direction, 10))
+    mode: Mapped[TravelMode] = mapped_column(_enum(TravelMode, 10))
+    carrier: Mapped[str] = mapped_column(String(100), default="")
+    number: Mapped[str] = mapped_column(String(30), default="")
+    from_place: Mapped[str] = mapped_column(String(200))
+    to_place: Mapped[str] = mapped_column(String(200))
+    departs_local: Mapped[datetime]  # naive wall-clock in departs_tz
+    departs_tz: Mapped[str] = mapped_column(String(64))
+    arrives_local: Mapped[datetime]  # naive wall-clock in arrives_tz
+    arrives_tz: Mapped[str] = mapped_column(String(64))
+    border_crossing: Mapped[str] = mapped_column(String(200), default="")
+    needs_pickup: Mapped[bool] = mapped_column(default=False)
+    # A stable calendar UID and sequence for personal feeds.
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    invitee: Mapped["Invitee"] = relationship()  # noqa: F821
+
+    @property
+    def departs_at(self) -> datetime:
+        """Departure as an aware datetime (absolute instant)."""
+        return self.departs_local.replace(tzinfo=ZoneInfo(self.departs_tz))
+
+    @property
+    def arrives_at(self) -> datetime:
+        return self.arrives_local.replace(tzinfo=ZoneInfo(self.arrives_tz))
+
+
+class VisaRequirement(enum.StrEnum):
+    NOT_NEEDED = "not_needed"  # visa-free for visa_free_days
+    E_VISA = "e_visa"
+    REQUIRED = "required"
+    UNKNOWN = "unknown"
+
+
+class VisaRule(TimestampMixin, db.Model):
+    """What the organizers know of entry rules for one nationality; no built-in claims."""
+
+    __tablename__ = "visa_rule"
+    __table_args__ = (UniqueConstraint("institute_id", "nationality"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institute_id: Mapped[int] = mapped_column(ForeignKey("institute.id", ondelete="CASCADE"))
+    nationality: Mapped[str] = mapped_column(String(2))
+    requirement: Mapped[VisaRequirement] = mapped_column(_enum(VisaRequirement))
+    visa_free_days: Mapped[int | None]
+    lead_time_days: Mapped[int | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class VisaStatus(enum.StrEnum):
+    NOT_NEEDED = "not_needed"
+    NEEDED = "needed"
+    LETTER_REQUESTED = "letter_requested"
+    LETTER_SENT = "letter_sent"
+    APPLIED = "applied"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class VisaCase(TimestampMixin, db.Model):
+    __tablename__ = "visa_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitee_id: Mapped[int] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[VisaStatus] = mapped_column(_enum(VisaStatus), default=VisaStatus.NEEDED)
+    letter_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    letter_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    letter_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    invitee: Mapped["Invitee"] = relationship()  # noqa: F821
+
+
+class Hotel(TimestampMixin, db.Model):
+    __tablename__ = "hotel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institute_id: Mapped[int] = mapped_column(
+        ForeignKey("institute.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+
+
+class RoomAssignment(TimestampMixin, db.Model):
+    """A bed for an invitee from check-in night to the morning of check-out."""
+
+    __tablename__ = "room_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitee_id: Mapped[int] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), index=True
+    )
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotel.id", ondelete="CASCADE"), index=True)
+    room_label: Mapped[str] = mapped_column(String(50))
+    room_capacity: Mapped[int] = mapped_column(default=1)
+    check_in: Mapped[date]
+    check_out: Mapped[date]
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    invitee: Mapped["Invitee"] = relationship()  # noqa: F821
+    hotel: Mapped[Hotel] = relationship()

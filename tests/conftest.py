@@ -1,0 +1,158 @@
+"""Shared fixtures: app, client, db, login, and the database of the test session.
+
+Tests run on SQLite by default and on PostgreSQL when PLANNER_TEST_DATABASE_URL is set
+(``make test`` does both). Each test session (each xdist worker) gets its own database,
+so parallel runs never collide; tables are emptied after every test.
+
+Fixtures of one package live in tests/<package>/conftest.py; fixtures several packages
+share live in tests/plugins/<name>.py, loaded here.
+"""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from planner import create_app
+from planner.extensions import db as _db
+from tests import factories
+
+pytest_plugins = sorted(
+    f"tests.plugins.{path.stem}"
+    for path in (Path(__file__).parent / "plugins").glob("*.py")
+    if path.stem != "__init__"
+)
+
+TEST_ENCRYPTION_KEYS = (
+    "test2:dGVzdC1rZXktdHdvLXRoaXJ0eS10d28tYnl0ZXMhISE=,"
+    "test1:dGVzdC1rZXktb25lLXRoaXJ0eS10d28tYnl0ZXMhISE="
+)
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("PLANNER_TEST_DATABASE_URL")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id) -> str:
+    """A database of this test session's own, created empty and dropped at the end."""
+    server_url = _postgres_url()
+    if not server_url:
+        path = tmp_path_factory.mktemp("db") / "planner-test.sqlite"
+        yield f"sqlite:///{path}"
+        return
+    name = f"planner_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def make_test_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
+        "BASE_URL": "http://planner.test",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Create the schema once per session from the models."""
+    app = make_test_app(database_url)
+    with app.app_context():
+        _db.create_all()
+        _db.engine.dispose()
+    return True
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override to change the test app's config (e.g. CSRF on) in a module or test."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, _schema, app_config, tmp_path):
+    app = make_test_app(
+        database_url,
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+        UPLOAD_DIR=str(tmp_path / "uploads"),
+        DOCUMENT_CACHE_DIR=str(tmp_path / "documents"),
+        **app_config,
+    )
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = _db.metadata.sorted_tables
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """Sign an organizer in through the real login form; returns the client."""
+
+    def sign_in(organizer, password: str = factories.DEFAULT_PASSWORD, on=None):
+        target = on or client
+        response = target.post("/login", data={"email": organizer.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return target
+
+    return sign_in
+
+
+@pytest.fixture
+def organizer(db):
+    return factories.make_organizer()
+
+
+@pytest.fixture
+def institute(db, organizer):
+    return factories.make_institute(owner=organizer)
