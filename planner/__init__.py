@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -100,6 +100,8 @@ def select_locale() -> str:
     supported = ["en", "ru"]
     if g.get("locale") in supported:
         return g.locale
+    if not has_request_context():  # commands and the mail sender choose with force_locale
+        return "en"
     chosen = session.get("lang")
     if chosen in supported:
         return chosen

@@ -8,6 +8,7 @@ Fixtures of one package live in tests/<package>/conftest.py; fixtures several pa
 share live in tests/plugins/<name>.py, loaded here.
 """
 
+import contextvars
 import os
 import uuid
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from flask.testing import FlaskClient
 
 from planner import create_app
 from planner.extensions import db as _db
@@ -62,6 +65,33 @@ def worker_id(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never share the test's app context.
+
+    Flask reuses an app context that is already pushed, which would share ``g`` and the
+    database session between the test and every request (hiding missing commits and leaking
+    the signed-in user). Each request runs in an empty context instead, as in production.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def session_transaction(self, *args, **kwargs):
+        return _IsolatedContextManager(super().session_transaction, *args, **kwargs)
+
+
+class _IsolatedContextManager:
+    def __init__(self, factory, *args, **kwargs):
+        self._context = contextvars.Context()
+        self._manager = self._context.run(factory, *args, **kwargs)
+
+    def __enter__(self):
+        return self._context.run(self._manager.__enter__)
+
+    def __exit__(self, *exc):
+        return self._context.run(self._manager.__exit__, *exc)
+
+
 def make_test_app(database_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -74,7 +104,9 @@ def make_test_app(database_url: str, **overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session")
