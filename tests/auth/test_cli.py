@@ -10,8 +10,15 @@ from planner.institutes.models import Institute
 
 def test_create_organizer_command(runner, db):
     result = runner.invoke(
-        args=["create-organizer", "--email", "Nurlan@Example.org", "--name", "Nurlan B.",
-              "--password", "a long enough password"],
+        args=[
+            "create-organizer",
+            "--email",
+            "Nurlan@Example.org",
+            "--name",
+            "Nurlan B.",
+            "--password",
+            "a long enough password",
+        ],
     )
     assert result.exit_code == 0, result.output
     organizer = db.session.scalar(select(Organizer))
