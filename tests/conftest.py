@@ -14,10 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-from flask.testing import FlaskClient
 
 from planner import create_app
 from planner.extensions import db as _db
