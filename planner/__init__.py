@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, render_template, request, session
+from flask.globals import request_ctx
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -135,6 +136,9 @@ def _register_error_pages(app: Flask) -> None:
             if code == 500:
                 db.session.rollback()
             title, message = messages[code]
+            if request_ctx and request_ctx.url_adapter is None:
+                # An untrusted Host header: no URL can be built, so no layout either.
+                return f"{title}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
             return render_template(
                 "errors/error.html", code=code, title=title, message=message
             ), code

@@ -15,7 +15,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from planner.formatting import country_choices, language_choices
 
@@ -47,8 +54,8 @@ class InstituteForm(FlaskForm):
         validators=[DataRequired()],
         description=_l("Session times are local times in this zone."),
     )
-    start_date = DateField(_l("First day"), validators=[DataRequired()])
-    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
     working_languages = SelectMultipleField(_l("Working languages"), validators=[DataRequired()])
     rsvp_deadline = DateField(_l("RSVP deadline"), validators=[Optional()])
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email()])
