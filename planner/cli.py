@@ -12,6 +12,7 @@ from planner.extensions import db
 def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_organizer_command)
+    app.cli.add_command(purge_expired_command)
 
 
 @click.command("demo")
@@ -48,6 +49,26 @@ def create_organizer_command(email: str, name: str, locale: str, password: str) 
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Organizer {email} created.")
+
+
+@click.command("purge-expired")
+@click.option("--dry-run", is_flag=True, help="Only list the institutes that are due.")
+def purge_expired_command(dry_run: bool) -> None:
+    """Remove personal data of institutes past their retention date."""
+    from datetime import date
+
+    from planner import retention
+
+    due = retention.institutes_due(date.today())
+    for institute in due:
+        if dry_run:
+            click.echo(f"due: {institute.slug} (retention date {institute.retention_date})")
+            continue
+        people = retention.purge_institute(institute)
+        db.session.commit()
+        click.echo(f"purged: {institute.slug} ({people} people)")
+    if not due:
+        click.echo("No institute is past its retention date.")
 
 
 def main() -> None:

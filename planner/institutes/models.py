@@ -1,13 +1,13 @@
 """The institute: one multi-day training event in one city and time zone."""
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Enum, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db import TimestampMixin
+from planner.db import TimestampMixin, UTCDateTime
 from planner.extensions import db
 
 
@@ -48,6 +48,7 @@ class Institute(TimestampMixin, db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     emergency_phone: Mapped[str] = mapped_column(String(50), default="")
     retention_date: Mapped[date | None]
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The public program page, feed and booklet exist only once this is set.
     program_published: Mapped[bool] = mapped_column(default=False)
     # Raised on every change that any document or feed shows; keys the document cache.

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c55d2dc0ac56
+Revision ID: ddccd921629a
 Revises: 
-Create Date: 2026-11-26 07:38:35.143170
+Create Date: 2026-11-26 07:55:44.229600
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c55d2dc0ac56'
+revision = 'ddccd921629a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('contact_email', sa.String(length=254), nullable=False),
     sa.Column('emergency_phone', sa.String(length=50), nullable=False),
     sa.Column('retention_date', sa.Date(), nullable=True),
+    sa.Column('personal_data_purged_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('program_published', sa.Boolean(), nullable=False),
     sa.Column('data_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),

@@ -1,0 +1,69 @@
+"""Retention: personal data of an institute is removed after its retention date.
+
+What goes: passport numbers and expiry, dates of birth, phones, dietary and access needs,
+organizer notes and decline reasons, travel legs, room assignments, visa case notes, every
+secret link, and message bodies in the outbox. Names and e-mails are replaced, so the institute
+keeps its counts (how many came, from which countries) but no person can be identified.
+The audit log records that it happened, never what was removed.
+"""
+
+from datetime import date
+
+from sqlalchemy import delete, select, update
+
+from planner.db import utcnow
+from planner.extensions import db
+from planner.institutes.models import Institute
+from planner.invitations.models import AccessLink, Invitee
+from planner.mail.models import OutboundEmail
+from planner.security import audit
+from planner.travel.models import RoomAssignment, TravelLeg, VisaCase
+
+
+def institutes_due(today: date) -> list[Institute]:
+    return list(
+        db.session.scalars(
+            select(Institute).where(
+                Institute.retention_date.is_not(None),
+                Institute.retention_date < today,
+                Institute.personal_data_purged_at.is_(None),
+            )
+        )
+    )
+
+
+def purge_institute(institute: Institute) -> int:
+    """Remove the personal data of one institute; returns the number of people affected."""
+    invitee_ids = select(Invitee.id).where(Invitee.institute_id == institute.id)
+    db.session.execute(delete(TravelLeg).where(TravelLeg.invitee_id.in_(invitee_ids)))
+    db.session.execute(delete(RoomAssignment).where(RoomAssignment.invitee_id.in_(invitee_ids)))
+    db.session.execute(delete(AccessLink).where(AccessLink.invitee_id.in_(invitee_ids)))
+    db.session.execute(
+        update(VisaCase).where(VisaCase.invitee_id.in_(invitee_ids)).values(notes="")
+    )
+    db.session.execute(
+        update(OutboundEmail)
+        .where(OutboundEmail.institute_id == institute.id)
+        .values(body_text="", body_html="", recipient="removed@invalid.example")
+    )
+    invitees = list(db.session.scalars(select(Invitee).where(Invitee.institute_id == institute.id)))
+    for invitee in invitees:
+        invitee.full_name = "—"
+        invitee.passport_name = ""
+        invitee.email = f"removed-{invitee.id}@invalid.example"
+        for field in (
+            "phone",
+            "organization",
+            "dietary_needs",
+            "access_needs",
+            "organizer_notes",
+            "decline_reason",
+        ):
+            setattr(invitee, field, "")
+        invitee.passport_number = None
+        invitee.passport_expiry = None
+        invitee.date_of_birth = None
+    institute.personal_data_purged_at = utcnow()
+    institute.touch()
+    audit.record("institute.personal_data_purged", institute=institute, obj=institute)
+    return len(invitees)
