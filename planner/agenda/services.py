@@ -256,7 +256,7 @@ def create_session(institute: Institute, data: SessionData, by) -> Session:
     room, facilitators = _validated(institute, data)
     session = Session(institute_id=institute.id, uid=new_uid(), sequence=0)
     _apply(session, data, room)
-    session.facilitators = [SessionFacilitator(invitee=i) for i in facilitators]
+    session.facilitators = [SessionFacilitator(invitee_id=i.id, invitee=i) for i in facilitators]
     db.session.add(session)
     db.session.flush()
     institute.touch()
@@ -302,7 +302,7 @@ def update_session(session: Session, data: SessionData, by) -> bool:
     session.facilitators = [sf for sf in session.facilitators if sf.invitee_id in wanted]
     present = {sf.invitee_id for sf in session.facilitators}
     session.facilitators.extend(
-        SessionFacilitator(invitee=i) for i in facilitators if i.id not in present
+        SessionFacilitator(invitee_id=i.id, invitee=i) for i in facilitators if i.id not in present
     )
     return _changed(session, before, institute, by, "agenda.session_updated")
 
