@@ -12,7 +12,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from planner.agenda.models import SessionKind
 from planner.formatting import language_choices
@@ -62,9 +62,9 @@ class SessionForm(FlaskForm):
         choices=[(k.value, label) for k, label in KIND_LABELS.items()],
         default="plenary",
     )
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    starts = TimeField(_l("Starts"), validators=[DataRequired()])
-    ends = TimeField(_l("Ends"), validators=[DataRequired()])
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    starts = TimeField(_l("Starts"), validators=[InputRequired()])
+    ends = TimeField(_l("Ends"), validators=[InputRequired()])
     room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
     track = StringField(
         _l("Parallel track"),
@@ -90,8 +90,8 @@ class SessionForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    starts = TimeField(_l("Starts"), validators=[DataRequired()])
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    starts = TimeField(_l("Starts"), validators=[InputRequired()])
     room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
 
     def __init__(self, *args, rooms=(), **kwargs):
@@ -100,8 +100,8 @@ class MoveForm(FlaskForm):
 
 
 class DuplicateDayForm(FlaskForm):
-    source = DateField(_l("Copy the sessions of"), validators=[DataRequired()])
-    target = DateField(_l("Onto the day"), validators=[DataRequired()])
+    source = DateField(_l("Copy the sessions of"), validators=[InputRequired()])
+    target = DateField(_l("Onto the day"), validators=[InputRequired()])
 
 
 class SplitForm(FlaskForm):

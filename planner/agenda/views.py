@@ -30,6 +30,7 @@ from planner.agenda.forms import (
     SessionForm,
     SplitForm,
 )
+from planner.agenda.models import SessionKind
 from planner.agenda.services import AgendaError, SessionData
 from planner.extensions import db
 from planner.institutes.access import institute_view
@@ -43,9 +44,10 @@ ORGANIZER = "/institutes/<slug>/agenda"
 add_section("agenda.index", _l("Agenda"), 40)
 
 
-@bp.app_context_processor
-def agenda_helpers():
-    return {"agenda_kind_labels": {k.value: label for k, label in KIND_LABELS.items()}}
+@bp.app_template_global()
+def agenda_kind_label(kind) -> str:
+    """The localized name of a session kind, for templates of any page (panels included)."""
+    return str(KIND_LABELS[SessionKind(kind)])
 
 
 # --- the editor ------------------------------------------------------------------------------
@@ -122,9 +124,9 @@ def _data(form: SessionForm) -> SessionData:
 def _show_error(form, error: AgendaError) -> None:
     target = getattr(form, error.field, None) if error.field else None
     if target is not None:
-        target.errors = [*target.errors, error.message]
+        target.errors = [*target.errors, str(error.message)]
     else:
-        form.form_errors.append(error.message)
+        form.form_errors.append(str(error.message))
 
 
 @bp.route(f"{ORGANIZER}/sessions/new", methods=["GET", "POST"])
@@ -155,6 +157,8 @@ def new_session(institute):
 def edit_session(institute, session_id: int):
     session = _session_or_404(institute, session_id)
     form = _session_form(institute, obj=services.session_data(session))
+    if not form.is_submitted():
+        form.facilitators.data = [sf.invitee_id for sf in session.facilitators]
     if form.validate_on_submit():
         try:
             changed = services.update_session(session, _data(form), current_user)
