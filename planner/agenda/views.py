@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -256,10 +256,7 @@ def duplicate_day(institute):
         else:
             db.session.commit()
             flash(
-                _(
-                    "%(count)d sessions are copied.",
-                    count=len(copies),
-                ),
+                ngettext("%(num)d session is copied.", "%(num)d sessions are copied.", len(copies)),
                 "success",
             )
             _flash_warnings(institute, [c.id for c in copies])
@@ -420,7 +417,9 @@ def assign_breakouts(institute):
         db.session.rollback()
         return _render_breakouts(institute, at, SplitForm(), [error.message], 400)
     db.session.commit()
-    flash(_("%(count)d assignments changed.", count=changed), "success")
+    flash(
+        ngettext("%(num)d assignment changed.", "%(num)d assignments changed.", changed), "success"
+    )
     _flash_warnings(institute, [s.id for s in services.breakouts_at(institute, at)])
     return redirect(url_for("agenda.breakouts", slug=institute.slug, at=_at(at)))
 
@@ -443,9 +442,10 @@ def split_breakouts(institute):
     flash(_("The participants are split over the breakouts."), "success")
     if result.unplaced:
         flash(
-            _(
-                "%(count)d people found no seat: the rooms are full.",
-                count=len(result.unplaced),
+            ngettext(
+                "%(num)d person found no seat: the rooms are full.",
+                "%(num)d people found no seat: the rooms are full.",
+                len(result.unplaced),
             ),
             "warning",
         )

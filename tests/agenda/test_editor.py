@@ -340,7 +340,7 @@ def test_agenda_page_in_russian(institute, viewer_client):
         cookie["lang"] = "ru"
     page = viewer_client.get(url(institute)).get_data(as_text=True)
     assert "Добавить сессию" not in page  # viewers cannot add
-    assert "Повестка" in page
+    assert "Программа" in page
     assert "Конфликтов не найдено." in page
     assert "понедельник, 12 апреля 2027" in page
 
