@@ -9,7 +9,7 @@ planner/agenda/program.py and is re-exported here.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from uuid import uuid4
@@ -164,7 +164,7 @@ class SessionData:
     language: str = ""
     interpretation: str = ""
     description: str = ""
-    facilitator_ids: list[int] = None
+    facilitator_ids: list[int] = field(default_factory=list)
 
     @property
     def starts_local(self) -> datetime:
@@ -395,7 +395,12 @@ def duplicate_day(institute: Institute, source: date, target: date, by) -> list[
 
 
 def cancel_session(session: Session, by) -> bool:
-    """Cancelled sessions stay in the program and feeds (struck through, STATUS:CANCELLED)."""
+    """Cancelled sessions stay in the program and feeds (struck through, STATUS:CANCELLED).
+
+    There is deliberately no delete: any session may already sit in a subscribed personal
+    feed (those exist whether or not the program is published), and calendar clients only
+    drop an event reliably when the feed says STATUS:CANCELLED with a higher SEQUENCE.
+    """
     return _set_status(session, SessionStatus.CANCELLED, by, "agenda.session_cancelled")
 
 

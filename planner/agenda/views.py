@@ -399,8 +399,10 @@ def _render_breakouts(institute, at, split_form, errors=(), status=200):
 @institute_view("editor")
 def assign_breakouts(institute):
     at = _slot_arg()
-    if at is None or not ConfirmForm().validate_on_submit():
-        abort(400 if at else 404)
+    if at is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     choices = {}
     for key, value in request.form.items():
         if key.startswith("person-"):
@@ -536,5 +538,6 @@ def public_program(slug: str):
         )
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, no-cache"
-    response.vary.add("Cookie")
+    response.vary.add("Cookie")  # the language chosen and the signed-in header
+    response.vary.add("Accept-Language")
     return response
