@@ -258,3 +258,27 @@ def test_unknown_slot_is_404(institute, viewer_client):
     slot(institute)
     url = f"/institutes/{institute.slug}/agenda/breakouts?at=2027-04-12T09:00"
     assert viewer_client.get(url).status_code == 404
+
+
+def test_breakouts_page_runs_a_constant_number_of_queries(institute, viewer_client, db):
+    from tests.agenda.factories import count_queries
+
+    a, b = slot(institute)
+    url = f"/institutes/{institute.slug}/agenda/breakouts?at=2027-04-12T11:00"
+
+    def add_people(start, count):
+        for n in range(start, start + count):
+            person = make_participant(institute, f"Участница {n}", country=["KZ", "KG"][n % 2])
+            db.session.add(BreakoutAssignment(session_id=(a, b)[n % 2].id, invitee_id=person.id))
+        db.session.commit()
+
+    add_people(0, 2)
+    db.session.expire_all()
+    with count_queries() as few:
+        assert viewer_client.get(url).status_code == 200
+    add_people(2, 40)
+    db.session.expire_all()
+    with count_queries() as many:
+        page = viewer_client.get(url).get_data(as_text=True)
+    assert "Участница 41" in page
+    assert len(many) == len(few)

@@ -151,3 +151,11 @@ def test_dashboard_panel_counts_sessions_and_conflicts(institute, program, organ
     assert "4 sessions scheduled" in page
     assert "1 conflict to look at" in page
     assert f'href="/institutes/{institute.slug}/agenda/"' in page
+
+
+def test_dashboard_panel_uses_russian_plural_forms(institute, program, organizer_client):
+    with organizer_client.session_transaction() as cookie:
+        cookie["lang"] = "ru"
+    page = organizer_client.get(f"/institutes/{institute.slug}/").get_data(as_text=True)
+    assert "3 сессии запланированы" in page
+    assert "Конфликтов не найдено." in page
