@@ -1,0 +1,313 @@
+"""Conflict checks of an agenda: one function per rule, each explaining itself in a sentence.
+
+Conflicts are warnings: they never block saving. ``find_conflicts(institute)`` loads what
+the rules need with a constant number of queries (four) and runs every rule. Cancelled
+sessions never conflict. Two sessions overlap when each starts before the other ends, so
+back-to-back sessions (one ends at 10:30, the next starts at 10:30) are fine.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import combinations
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from planner.agenda.models import (
+    BreakoutAssignment,
+    Session,
+    SessionFacilitator,
+    SessionKind,
+    SessionStatus,
+)
+from planner.extensions import db
+from planner.formatting import format_day, format_wall_time
+from planner.institutes.models import Institute
+from planner.invitations.models import Invitee, RsvpStatus
+from planner.travel.models import Direction, TravelLeg
+
+
+@dataclass(frozen=True)
+class Conflict:
+    rule: str  # the name of the rule function
+    message: str  # a sentence in the reader's language
+    session_ids: tuple[int, ...]
+
+
+@dataclass
+class AgendaFacts:
+    """What the rules read: scheduled sessions, who facilitates and attends them, travel."""
+
+    institute: Institute
+    sessions: list[Session]  # scheduled only, ordered by start
+    facilitators: dict[int, list[Invitee]]  # session id -> facilitators
+    participants: dict[int, list[Invitee]]  # session id -> assigned participants
+    legs: dict[int, list[TravelLeg]]  # facilitator's invitee id -> travel legs
+
+
+def load_facts(institute: Institute) -> AgendaFacts:
+    sessions = list(
+        db.session.scalars(
+            select(Session)
+            .where(Session.institute_id == institute.id, Session.status == SessionStatus.SCHEDULED)
+            .options(joinedload(Session.room))
+            .order_by(Session.starts_local, Session.id)
+        )
+    )
+    scheduled = select(Session.id).where(
+        Session.institute_id == institute.id, Session.status == SessionStatus.SCHEDULED
+    )
+    facilitators: dict[int, list[Invitee]] = defaultdict(list)
+    for session_id, invitee in db.session.execute(
+        select(SessionFacilitator.session_id, Invitee)
+        .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)
+        .where(SessionFacilitator.session_id.in_(scheduled))
+        .order_by(Invitee.full_name)
+    ):
+        facilitators[session_id].append(invitee)
+    participants: dict[int, list[Invitee]] = defaultdict(list)
+    for session_id, invitee in db.session.execute(
+        select(BreakoutAssignment.session_id, Invitee)
+        .join(Invitee, Invitee.id == BreakoutAssignment.invitee_id)
+        .where(BreakoutAssignment.session_id.in_(scheduled))
+        .order_by(Invitee.full_name)
+    ):
+        participants[session_id].append(invitee)
+    legs: dict[int, list[TravelLeg]] = defaultdict(list)
+    for leg in db.session.scalars(
+        select(TravelLeg).where(
+            TravelLeg.invitee_id.in_(
+                select(SessionFacilitator.invitee_id).where(
+                    SessionFacilitator.session_id.in_(scheduled)
+                )
+            )
+        )
+    ):
+        legs[leg.invitee_id].append(leg)
+    return AgendaFacts(institute, sessions, facilitators, participants, legs)
+
+
+def overlaps(a: Session, b: Session) -> bool:
+    """Each starts before the other ends; sharing only an end point is not an overlap."""
+    return a.starts_local < b.ends_local and b.starts_local < a.ends_local
+
+
+def _when(moment: datetime) -> dict:
+    return {"time": format_wall_time(moment), "day": format_day(moment.date(), "d MMMM")}
+
+
+def _overlapping_pairs(sessions: list[Session]):
+    ordered = sorted(sessions, key=lambda s: (s.starts_local, s.id))
+    for first, second in combinations(ordered, 2):
+        if overlaps(first, second):
+            yield first, second
+
+
+def room_double_booked(facts: AgendaFacts) -> list[Conflict]:
+    """Two scheduled sessions in the same room overlap in time."""
+    by_room: dict[int, list[Session]] = defaultdict(list)
+    for session in facts.sessions:
+        if session.room_id is not None:
+            by_room[session.room_id].append(session)
+    conflicts = []
+    for sessions in by_room.values():
+        for first, second in _overlapping_pairs(sessions):
+            conflicts.append(
+                Conflict(
+                    "room_double_booked",
+                    _(
+                        "%(room)s is booked twice at %(time)s on %(day)s: "
+                        "“%(first)s” and “%(second)s”.",
+                        room=first.room.name,
+                        first=first.title,
+                        second=second.title,
+                        **_when(max(first.starts_local, second.starts_local)),
+                    ),
+                    (first.id, second.id),
+                )
+            )
+    return conflicts
+
+
+def _sessions_by_person(links: dict[int, list[Invitee]], sessions: dict[int, Session]):
+    by_person: dict[int, list[Session]] = defaultdict(list)
+    people: dict[int, Invitee] = {}
+    for session_id, invitees in links.items():
+        for invitee in invitees:
+            by_person[invitee.id].append(sessions[session_id])
+            people[invitee.id] = invitee
+    return by_person, people
+
+
+def _person_in_two(rule: str, links: dict[int, list[Invitee]], facts: AgendaFacts):
+    sessions = {s.id: s for s in facts.sessions}
+    by_person, people = _sessions_by_person(links, sessions)
+    conflicts = []
+    for person_id, person_sessions in by_person.items():
+        for first, second in _overlapping_pairs(person_sessions):
+            conflicts.append(
+                Conflict(
+                    rule,
+                    _(
+                        "%(name)s is in two sessions at %(time)s on %(day)s: "
+                        "“%(first)s” and “%(second)s”.",
+                        name=people[person_id].full_name,
+                        first=first.title,
+                        second=second.title,
+                        **_when(max(first.starts_local, second.starts_local)),
+                    ),
+                    (first.id, second.id),
+                )
+            )
+    return conflicts
+
+
+def facilitator_double_booked(facts: AgendaFacts) -> list[Conflict]:
+    """A facilitator facilitates two scheduled sessions that overlap."""
+    return _person_in_two("facilitator_double_booked", facts.facilitators, facts)
+
+
+def participant_double_booked(facts: AgendaFacts) -> list[Conflict]:
+    """A participant is assigned to two scheduled sessions that overlap."""
+    return _person_in_two("participant_double_booked", facts.participants, facts)
+
+
+def facilitator_not_confirmed(facts: AgendaFacts) -> list[Conflict]:
+    """A facilitator of a scheduled session declined, has not confirmed, or was removed."""
+    conflicts = []
+    for session in facts.sessions:
+        for invitee in facts.facilitators.get(session.id, []):
+            values = {"name": invitee.full_name, "title": session.title}
+            if invitee.removed_at is not None:
+                message = _("%(name)s was removed from the invitees but facilitates “%(title)s”.")
+            elif invitee.rsvp_status in (RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN):
+                message = _("%(name)s declined the invitation but facilitates “%(title)s”.")
+            elif invitee.rsvp_status != RsvpStatus.CONFIRMED:
+                message = _("%(name)s has not confirmed yet but facilitates “%(title)s”.")
+            else:
+                continue
+            conflicts.append(Conflict("facilitator_not_confirmed", message % values, (session.id,)))
+    return conflicts
+
+
+def facilitator_travel(facts: AgendaFacts) -> list[Conflict]:
+    """A facilitator arrives after their session starts or leaves before it ends.
+
+    Arrival is the latest arrival of their arrival legs, departure the earliest departure of
+    their departure legs, each converted to the institute's zone. Without legs, no warning.
+    """
+    zone = ZoneInfo(facts.institute.timezone)
+    conflicts = []
+    for session in facts.sessions:
+        starts = session.starts_local.replace(tzinfo=zone)
+        ends = session.ends_local.replace(tzinfo=zone)
+        for invitee in facts.facilitators.get(session.id, []):
+            legs = facts.legs.get(invitee.id, [])
+            arrivals = [leg.arrives_at for leg in legs if leg.direction == Direction.ARRIVAL]
+            departures = [leg.departs_at for leg in legs if leg.direction == Direction.DEPARTURE]
+            if arrivals and max(arrivals) > starts:
+                arrives = max(arrivals).astimezone(zone).replace(tzinfo=None)
+                conflicts.append(
+                    Conflict(
+                        "facilitator_travel",
+                        _(
+                            "%(name)s arrives at %(time)s on %(day)s, after “%(title)s” "
+                            "starts at %(start)s.",
+                            name=invitee.full_name,
+                            title=session.title,
+                            start=format_wall_time(session.starts_local),
+                            **_when(arrives),
+                        ),
+                        (session.id,),
+                    )
+                )
+            if departures and min(departures) < ends:
+                leaves = min(departures).astimezone(zone).replace(tzinfo=None)
+                conflicts.append(
+                    Conflict(
+                        "facilitator_travel",
+                        _(
+                            "%(name)s leaves at %(time)s on %(day)s, before “%(title)s” "
+                            "ends at %(end)s.",
+                            name=invitee.full_name,
+                            title=session.title,
+                            end=format_wall_time(session.ends_local),
+                            **_when(leaves),
+                        ),
+                        (session.id,),
+                    )
+                )
+    return conflicts
+
+
+def outside_institute_dates(facts: AgendaFacts) -> list[Conflict]:
+    """A scheduled session lies before the institute's first day or after its last day."""
+    first, last = facts.institute.start_date, facts.institute.end_date
+    return [
+        Conflict(
+            "outside_institute_dates",
+            _(
+                "“%(title)s” on %(day)s is outside the institute's dates.",
+                title=session.title,
+                day=format_day(session.starts_local.date(), "d MMMM y"),
+            ),
+            (session.id,),
+        )
+        for session in facts.sessions
+        if not first <= session.starts_local.date() <= last
+    ]
+
+
+def breakout_over_capacity(facts: AgendaFacts) -> list[Conflict]:
+    """A breakout has more people (assigned participants and facilitators) than its room seats."""
+    conflicts = []
+    for session in facts.sessions:
+        room = session.room
+        if session.kind != SessionKind.BREAKOUT or room is None or room.capacity is None:
+            continue
+        people = len(facts.participants.get(session.id, [])) + len(
+            facts.facilitators.get(session.id, [])
+        )
+        if people > room.capacity:
+            conflicts.append(
+                Conflict(
+                    "breakout_over_capacity",
+                    _(
+                        "“%(title)s” has %(people)d people but %(room)s seats %(capacity)d.",
+                        title=session.title,
+                        people=people,
+                        room=room.name,
+                        capacity=room.capacity,
+                    ),
+                    (session.id,),
+                )
+            )
+    return conflicts
+
+
+RULES = (
+    room_double_booked,
+    facilitator_double_booked,
+    facilitator_not_confirmed,
+    facilitator_travel,
+    outside_institute_dates,
+    breakout_over_capacity,
+    participant_double_booked,
+)
+
+
+def find_conflicts(institute: Institute) -> list[Conflict]:
+    """Every conflict of the institute's agenda, rule by rule."""
+    facts = load_facts(institute)
+    return [conflict for rule in RULES for conflict in rule(facts)]
+
+
+def conflicts_by_session(conflicts: list[Conflict]) -> dict[int, list[Conflict]]:
+    by_session: dict[int, list[Conflict]] = defaultdict(list)
+    for conflict in conflicts:
+        for session_id in conflict.session_ids:
+            by_session[session_id].append(conflict)
+    return by_session

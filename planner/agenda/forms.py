@@ -1,0 +1,115 @@
+"""Forms of the agenda: rooms, sessions, moving, copying a day, breakouts."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from planner.agenda.models import SessionKind
+from planner.formatting import language_choices
+
+KIND_LABELS = {
+    SessionKind.PLENARY: _l("Plenary"),
+    SessionKind.BREAKOUT: _l("Breakout"),
+    SessionKind.BREAK: _l("Break"),
+    SessionKind.MEAL: _l("Meal"),
+    SessionKind.EXCURSION: _l("Excursion"),
+    SessionKind.OTHER: _l("Other"),
+}
+
+
+def optional_int(value):
+    """'' and None mean no choice; anything else must be a whole number."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never an id: the service answers with a clear message
+
+
+def room_choices(rooms) -> list[tuple]:
+    return [(None, _l("No room (whole venue)")), *((r.id, r.name) for r in rooms)]
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    capacity = IntegerField(
+        _l("Seats"),
+        validators=[Optional(), NumberRange(min=1, max=10000)],
+        description=_l("Leave empty when it does not matter."),
+    )
+    position = IntegerField(
+        _l("Order"),
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+        description=_l("Rooms appear as columns from the lowest number to the highest."),
+    )
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[(k.value, label) for k, label in KIND_LABELS.items()],
+        default="plenary",
+    )
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    starts = TimeField(_l("Starts"), validators=[InputRequired()])
+    ends = TimeField(_l("Ends"), validators=[InputRequired()])
+    room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
+    track = StringField(
+        _l("Parallel track"),
+        validators=[Optional(), Length(max=50)],
+        description=_l("For example A, B, C: parallel breakouts of one track follow each other."),
+    )
+    language = SelectField(_l("Working language"), validators=[Optional()])
+    interpretation = StringField(
+        _l("Interpretation"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("For example “ru ↔ en”; leave empty when there is none."),
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    facilitators = SelectMultipleField(
+        _l("Facilitators"), coerce=optional_int, validate_choice=False
+    )
+
+    def __init__(self, *args, rooms=(), candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = room_choices(rooms)
+        self.language.choices = [("", _l("Not set")), *language_choices()]
+        self.facilitators.choices = [(i.id, i.full_name) for i in candidates]
+
+
+class MoveForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    starts = TimeField(_l("Starts"), validators=[InputRequired()])
+    room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
+
+    def __init__(self, *args, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = room_choices(rooms)
+
+
+class DuplicateDayForm(FlaskForm):
+    source = DateField(_l("Copy the sessions of"), validators=[InputRequired()])
+    target = DateField(_l("Onto the day"), validators=[InputRequired()])
+
+
+class SplitForm(FlaskForm):
+    redo = BooleanField(
+        _l("Split everyone again"),
+        description=_l("Otherwise people already in a breakout keep their place."),
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form for buttons that POST (duplicate, cancel, restore, delete): CSRF only."""
