@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager, load_only
+from sqlalchemy.orm import contains_eager
 
 from planner.calendar.models import FeedLink
 from planner.db import utcnow

@@ -150,8 +150,7 @@ def test_program_feed_speaks_the_first_working_language_by_default(client, publi
 
 def test_personal_feed_speaks_the_invitees_language(client, institute, feed_url):
     invitee = factories.make_invitee(institute, language="ru", role=InviteeRole.FACILITATOR)
-    make_session(institute, "Пленарное заседание", facilitators=[invitee], uid="p@t",
-                 language="kk")  # fmt: skip
+    make_session(institute, "Пленарное заседание", facilitators=[invitee], uid="p@t", language="kk")
     body = client.get(feed_url(invitee)).data
     assert str(parse(body)["X-WR-CALNAME"]) == f"{institute.title} · моя программа ведущего"
     description = str(events_by_uid(body)["p@t"]["DESCRIPTION"])
@@ -169,7 +168,11 @@ def program(institute):
     sessions = {
         "plenary": make_session(institute, "Opening plenary", uid="plenary@t"),
         "break": make_session(
-            institute, "Coffee", datetime(2027, 4, 12, 10, 30), kind=SessionKind.BREAK, uid="break@t"
+            institute,
+            "Coffee",
+            datetime(2027, 4, 12, 10, 30),
+            kind=SessionKind.BREAK,
+            uid="break@t",
         ),
         "meal": make_session(
             institute, "Lunch", datetime(2027, 4, 12, 12, 30), kind=SessionKind.MEAL, uid="meal@t"
@@ -191,8 +194,13 @@ def test_participant_feed_has_all_hands_sessions_and_only_their_breakout(
     client, institute, program, feed_url, db
 ):
     participant = factories.make_invitee(institute, full_name="Динара Касымова", language="en")
-    make_session(institute, "Breakout D", kind=SessionKind.BREAKOUT, participants=[participant],
-                 uid="breakout-d@t")  # fmt: skip
+    make_session(
+        institute,
+        "Breakout D",
+        kind=SessionKind.BREAKOUT,
+        participants=[participant],
+        uid="breakout-d@t",
+    )
     response = client.get(feed_url(participant))
     assert response.status_code == 200
     assert set(events_by_uid(response.data)) == {"plenary@t", "break@t", "meal@t", "breakout-d@t"}
@@ -289,8 +297,15 @@ def test_personal_feed_has_no_passport_visa_or_other_peoples_travel(
     db.session.add(VisaCase(invitee_id=me.id, status=VisaStatus.APPLIED, notes="embassy queue"))
     other = factories.make_invitee(institute, full_name="Жылдыз Мамытова")
     make_leg(me, datetime(2027, 4, 11, 6), "Asia/Dushanbe", datetime(2027, 4, 11, 9), "Asia/Almaty")
-    make_leg(other, datetime(2027, 4, 11, 7), "Asia/Bishkek", datetime(2027, 4, 11, 8), "Asia/Almaty",
-             number="QH 999", from_place="Bishkek (FRU)")  # fmt: skip
+    make_leg(
+        other,
+        datetime(2027, 4, 11, 7),
+        "Asia/Bishkek",
+        datetime(2027, 4, 11, 8),
+        "Asia/Almaty",
+        number="QH 999",
+        from_place="Bishkek (FRU)",
+    )
     body = client.get(feed_url(me)).data.decode()
     for secret in ("T9988776", "NAZAROVA", "1990", "+992", "embassy", "VISA", "visa", "applied"):
         assert secret not in body

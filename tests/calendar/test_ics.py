@@ -42,7 +42,9 @@ def offset_from_vtimezone(component, instant: datetime) -> timedelta:
 def test_calendar_has_the_properties_calendar_apps_read():
     body = build_ics(
         FeedCalendar(
-            "Program", "Asia/Almaty", [timed("a@x", datetime(2027, 4, 12, 9), datetime(2027, 4, 12, 10))]
+            "Program",
+            "Asia/Almaty",
+            [timed("a@x", datetime(2027, 4, 12, 9), datetime(2027, 4, 12, 10))],
         )
     )
     cal = Calendar.from_ical(body)
@@ -91,7 +93,9 @@ def test_event_carries_uid_sequence_timestamps_and_status():
     ],
 )
 def test_almaty_wall_clock_resolves_to_the_offset_of_its_year(local, utc):
-    body = build_ics(FeedCalendar("P", "Asia/Almaty", [timed("a@x", local, local + timedelta(hours=1))]))
+    body = build_ics(
+        FeedCalendar("P", "Asia/Almaty", [timed("a@x", local, local + timedelta(hours=1))])
+    )
     cal = Calendar.from_ical(body)
     vevent = cal.walk("VEVENT")[0]
     assert vevent["DTSTART"].dt.astimezone(UTC) == utc
@@ -174,7 +178,11 @@ def test_hotel_nights_are_all_day_from_check_in_to_check_out():
 def test_same_data_gives_the_same_bytes():
     def build():
         return build_ics(
-            FeedCalendar("P", "Asia/Almaty", [timed("a@x", datetime(2027, 4, 12, 9), datetime(2027, 4, 12, 10))])
+            FeedCalendar(
+                "P",
+                "Asia/Almaty",
+                [timed("a@x", datetime(2027, 4, 12, 9), datetime(2027, 4, 12, 10))],
+            )
         )
 
     assert build() == build()
