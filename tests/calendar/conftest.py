@@ -14,6 +14,11 @@ def parse(body: bytes) -> Calendar:
     return Calendar.from_ical(body)
 
 
+def unfolded(body: bytes) -> str:
+    """The feed as text with folded lines joined, so a search cannot miss a split word."""
+    return body.replace(b"\r\n ", b"").decode()
+
+
 def events_by_uid(body: bytes) -> dict:
     return {str(e["UID"]): e for e in parse(body).walk("VEVENT")}
 
