@@ -46,6 +46,24 @@ class _Facilitator:
     listed: bool  # consented to appear in lists
 
 
+class _Wording:
+    """The sentences of one feed, translated once per feed rather than once per event."""
+
+    def __init__(self) -> None:
+        self.cancelled = _("Cancelled: %(title)s")
+        self.facilitators = _("Facilitators: %(names)s")
+        self.language_line = _("Language: %(language)s")
+        self.interpretation = _("Interpretation: %(interpretation)s")
+        self.track = _("Track: %(track)s")
+        self.you_facilitate = _("You facilitate this session.")
+        self._language_names: dict[str, str] = {}
+
+    def language(self, code: str) -> str:
+        if code not in self._language_names:
+            self._language_names[code] = language_name(code)
+        return self._language_names[code]
+
+
 def public_program_url(base_url: str, institute: Institute) -> str:
     """The stable address of the public program page (DESIGN §8), once published."""
     return f"{base_url}/p/{institute.slug}/" if institute.program_published else ""
@@ -56,8 +74,9 @@ def institute_calendar(institute: Institute, base_url: str) -> FeedCalendar:
     sessions = _sessions(select_for=institute)
     facilitators = _facilitators(institute, [s.id for s, _ in sessions])
     url = public_program_url(base_url, institute)
+    words = _Wording()
     events = [
-        _session_event(institute, session, room, facilitators[session.id], url=url)
+        _session_event(words, institute, session, room, facilitators[session.id], url=url)
         for session, room in sessions
     ]
     return FeedCalendar(
@@ -73,18 +92,20 @@ def personal_calendar(invitee: Invitee, institute: Institute, base_url: str) -> 
     sessions = _sessions(select_for=institute, invitee=invitee)
     facilitators = _facilitators(institute, [s.id for s, _ in sessions])
     url = public_program_url(base_url, institute)
+    words = _Wording()
     events = []
     for session, room in sessions:
         team = facilitators[session.id]
         facilitates = any(f.invitee_id == invitee.id for f in team)
         events.append(
             _session_event(
+                words,
                 institute,
                 session,
                 room,
                 team,
                 url=url,
-                note=_("You facilitate this session.") if facilitates else "",
+                note=words.you_facilitate if facilitates else "",
                 show_all_facilitators=facilitates,
             )
         )
@@ -130,25 +151,22 @@ def _facilitators(institute: Institute, session_ids: list[int]) -> dict[int, lis
     team: dict[int, list[_Facilitator]] = defaultdict(list)
     if not session_ids:
         return team
+    # Driven by the session ids (the unique index on session_id, invitee_id), then each
+    # invitee by primary key; the institute check on the invitee guards against bad links.
     rows = db.session.execute(
         select(
             SessionFacilitator.session_id,
             Invitee.id,
             Invitee.full_name,
             Invitee.consent_to_list,
+            Invitee.institute_id,
         )
         .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)
-        .join(Session, Session.id == SessionFacilitator.session_id)
-        .where(
-            Session.institute_id == institute.id,
-            Invitee.institute_id == institute.id,
-            Invitee.removed_at.is_(None),
-        )
+        .where(SessionFacilitator.session_id.in_(session_ids), Invitee.removed_at.is_(None))
         .order_by(SessionFacilitator.id)
     )
-    wanted = set(session_ids)
-    for session_id, invitee_id, name, listed in rows:
-        if session_id in wanted:
+    for session_id, invitee_id, name, listed, institute_id in rows:
+        if institute_id == institute.id:
             team[session_id].append(_Facilitator(invitee_id, name, bool(listed)))
     return team
 
@@ -180,6 +198,7 @@ def _hotel_nights(invitee: Invitee) -> list[tuple[RoomAssignment, Hotel]]:
 
 
 def _session_event(
+    words: _Wording,
     institute: Institute,
     session: Session,
     room: str,
@@ -193,16 +212,14 @@ def _session_event(
     names = [f.name for f in team if f.listed or show_all_facilitators]
     lines = [note, session.description.strip()]
     if names:
-        lines.append(_("Facilitators: %(names)s", names=", ".join(names)))
+        lines.append(words.facilitators % {"names": ", ".join(names)})
     if session.language:
-        lines.append(_("Language: %(language)s", language=language_name(session.language)))
+        lines.append(words.language_line % {"language": words.language(session.language)})
     if session.interpretation:
-        lines.append(_("Interpretation: %(interpretation)s", interpretation=session.interpretation))
+        lines.append(words.interpretation % {"interpretation": session.interpretation})
     if session.track:
-        lines.append(_("Track: %(track)s", track=session.track))
-    summary = session.title
-    if cancelled:
-        summary = _("Cancelled: %(title)s", title=session.title)
+        lines.append(words.track % {"track": session.track})
+    summary = words.cancelled % {"title": session.title} if cancelled else session.title
     return FeedEvent(
         uid=session.uid,
         sequence=session.sequence,

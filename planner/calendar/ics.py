@@ -64,7 +64,12 @@ class FeedCalendar:
 
 
 def build_ics(calendar: FeedCalendar) -> bytes:
-    """The calendar as RFC 5545 bytes (CRLF lines, folded at 75 octets, UTF-8)."""
+    """The calendar as RFC 5545 bytes (CRLF lines, folded at 75 octets, UTF-8).
+
+    Each VEVENT and VTIMEZONE is serialized by ``icalendar`` once and memoized by its value
+    (a frozen dataclass, or zone and years): the same input always gives the same bytes, so
+    a feed polled every few minutes costs little more than its queries.
+    """
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -76,12 +81,30 @@ def build_ics(calendar: FeedCalendar) -> bytes:
         cal.add("x-wr-caldesc", calendar.description)
     cal.add("x-published-ttl", vDuration(calendar.refresh))
     cal.add("refresh-interval", vDuration(calendar.refresh), parameters={"VALUE": "DURATION"})
+    head = cal.to_ical()
+    if not head.endswith(_END):
+        raise ValueError("unexpected VCALENDAR serialization")
+    parts = [head[: -len(_END)]]
+    parts += [
+        _vtimezone_bytes(zone, first, last)
+        for zone, (first, last) in sorted(_zone_spans(calendar).items())
+    ]
+    parts += [_vevent_bytes(event) for event in calendar.events]
+    parts.append(_END)
+    return b"".join(parts)
 
-    for zone, (first, last) in sorted(_zone_spans(calendar).items()):
-        cal.add_component(vtimezone(zone, first, last))
-    for event in calendar.events:
-        cal.add_component(_vevent(event))
-    return cal.to_ical()
+
+_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=8192)
+def _vevent_bytes(event: FeedEvent) -> bytes:
+    return _vevent(event).to_ical()
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_bytes(zone: str, first_year: int, last_year: int) -> bytes:
+    return vtimezone(zone, first_year, last_year).to_ical()
 
 
 def _zone_spans(calendar: FeedCalendar) -> dict[str, tuple[int, int]]:
