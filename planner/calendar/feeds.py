@@ -3,16 +3,18 @@
 What each feed shows (one rule each, here and nowhere else):
 
 - The institute program (published only): every session, cancelled ones too. Facilitator
-  names only of facilitators who consented to be listed; never any participant.
+  names only of facilitators who consented to be listed (and did not decline or withdraw);
+  never any participant.
 - A personal feed: every session that is not a breakout (plenaries, breaks, meals,
   excursions, other), the breakouts the invitee is assigned to or facilitates, their own
   travel legs and hotel nights. A facilitator's feed also names all co-facilitators of the
   sessions they facilitate (they work together); elsewhere the consent rule above holds.
-- Never passport, visa, date of birth, contact data or other people's travel: the queries
-  below select only the columns a feed shows, so such data is not even loaded.
+- Never passport, visa, date of birth, contact data or other people's travel: of invitees
+  the queries below select only name and consent (never the whole row), and travel and
+  hotel rows only of the feed's owner, so such data is not even loaded.
 
-The number of queries does not depend on the number of sessions (institute feed: 2,
-personal feed: 4 after the link lookup).
+The number of queries does not depend on the number of sessions (institute feed: 2 after
+the institute lookup, personal feed: 4 after the link lookup).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from planner.calendar.ics import FeedCalendar, FeedEvent
 from planner.extensions import db
 from planner.formatting import language_name
 from planner.institutes.models import Institute
-from planner.invitations.models import Invitee
+from planner.invitations.models import Invitee, RsvpStatus
 from planner.travel.models import Hotel, RoomAssignment, TravelLeg, TravelMode
 
 
@@ -71,7 +73,7 @@ def public_program_url(base_url: str, institute: Institute) -> str:
 
 def institute_calendar(institute: Institute, base_url: str) -> FeedCalendar:
     """The published program of the institute, for anyone."""
-    sessions = _sessions(select_for=institute)
+    sessions = _sessions(institute)
     facilitators = _facilitators(institute, [s.id for s, _ in sessions])
     url = public_program_url(base_url, institute)
     words = _Wording()
@@ -89,7 +91,7 @@ def institute_calendar(institute: Institute, base_url: str) -> FeedCalendar:
 
 def personal_calendar(invitee: Invitee, institute: Institute, base_url: str) -> FeedCalendar:
     """The feed of one invitee: their sessions, own travel legs and hotel nights."""
-    sessions = _sessions(select_for=institute, invitee=invitee)
+    sessions = _sessions(institute, invitee)
     facilitators = _facilitators(institute, [s.id for s, _ in sessions])
     url = public_program_url(base_url, institute)
     words = _Wording()
@@ -121,11 +123,11 @@ def personal_calendar(invitee: Invitee, institute: Institute, base_url: str) -> 
 # -- queries ------------------------------------------------------------------------------
 
 
-def _sessions(select_for: Institute, invitee: Invitee | None = None) -> list[tuple[Session, str]]:
+def _sessions(institute: Institute, invitee: Invitee | None = None) -> list[tuple[Session, str]]:
     query = (
         select(Session, Room.name)
         .outerjoin(Room, Room.id == Session.room_id)
-        .where(Session.institute_id == select_for.id)
+        .where(Session.institute_id == institute.id)
         .order_by(Session.starts_local, Room.position, Session.id)
     )
     if invitee is not None:
@@ -162,7 +164,12 @@ def _facilitators(institute: Institute, session_ids: list[int]) -> dict[int, lis
             Invitee.institute_id,
         )
         .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)
-        .where(SessionFacilitator.session_id.in_(session_ids), Invitee.removed_at.is_(None))
+        .where(
+            SessionFacilitator.session_id.in_(session_ids),
+            Invitee.removed_at.is_(None),
+            # someone who said no is not announced as running the session
+            Invitee.rsvp_status.not_in([RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN]),
+        )
         .order_by(SessionFacilitator.id)
     )
     for session_id, invitee_id, name, listed, institute_id in rows:

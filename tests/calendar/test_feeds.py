@@ -1,15 +1,18 @@
 """The feeds over HTTP: what each one shows, to whom, at which instants, and how it answers."""
 
 import logging
+import threading
+import urllib.request
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from werkzeug.serving import make_server
 
 from planner.agenda.models import SessionKind, SessionStatus
 from planner.calendar import services
 from planner.calendar.models import FeedLink
 from planner.db import utcnow
-from planner.invitations.models import InviteeRole
+from planner.invitations.models import InviteeRole, RsvpStatus
 from planner.security.models import AuditEvent
 from planner.travel.models import VisaCase, VisaStatus
 from tests import factories
@@ -115,6 +118,13 @@ def test_program_names_consenting_facilitators_and_no_participant(client, publis
     unlisted = factories.make_invitee(
         published, full_name="Тимур Абенов", role=InviteeRole.TRAINER, consent_to_list=False
     )
+    declined = factories.make_invitee(
+        published,
+        full_name="Ләззат Нұрланқызы",
+        role=InviteeRole.TRAINER,
+        consent_to_list=True,
+        rsvp_status=RsvpStatus.DECLINED,
+    )
     participant = factories.make_invitee(
         published, full_name="Зарина Саидова", consent_to_list=True, passport_number="N1234567"
     )
@@ -122,7 +132,7 @@ def test_program_names_consenting_facilitators_and_no_participant(client, publis
         published,
         "Breakout A",
         kind=SessionKind.BREAKOUT,
-        facilitators=[listed, unlisted],
+        facilitators=[listed, unlisted, declined],
         participants=[participant],
         uid="b@planner.test",
     )
@@ -130,6 +140,7 @@ def test_program_names_consenting_facilitators_and_no_participant(client, publis
     description = str(events_by_uid(body.encode())["b@planner.test"]["DESCRIPTION"])
     assert "Facilitators: Rania Haddad" in description
     assert "Тимур Абенов" not in body
+    assert "Ләззат Нұрланқызы" not in body  # declined: not announced
     assert "Зарина Саидова" not in body
     assert "N1234567" not in body
 
@@ -434,12 +445,23 @@ def test_last_use_is_written_at_most_once_an_hour(client, institute, feed_url, d
 
 
 def test_feed_tokens_never_reach_the_request_log(app, institute, feed_url, caplog):
+    """A real server on a free loopback port logs the request line without the token."""
     url = feed_url(factories.make_invitee(institute))
     token = url.removeprefix("/feeds/").removesuffix(".ics")
-    logger = logging.getLogger("werkzeug")
-    with caplog.at_level(logging.INFO, logger="werkzeug"):
-        # what werkzeug's request handler logs for each request
-        logger.info('%s - - [%s] "%s" %s %s', "127.0.0.1", "now", f"GET {url} HTTP/1.1", "200", "-")
-    assert caplog.records
-    assert token not in caplog.text
-    assert "/feeds/[redacted].ics" in caplog.text
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{url}", timeout=30) as r:
+                assert r.status == 200
+            server.shutdown()
+            thread.join(timeout=30)
+    finally:
+        server.server_close()
+    request_lines = [
+        rec.getMessage() for rec in caplog.records if "GET /feeds/" in rec.getMessage()
+    ]
+    assert request_lines
+    assert all(token not in line for line in request_lines)
+    assert "/feeds/[redacted].ics" in request_lines[0]
