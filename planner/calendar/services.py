@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
 from planner.calendar.models import FeedLink
@@ -49,6 +49,21 @@ def active_feed_link(invitee: Invitee, now: datetime | None = None) -> FeedLink 
         .limit(1)
     )
     return link if link is not None and link.is_usable(now) else None
+
+
+def count_active_links(institute: Institute, now: datetime | None = None) -> int:
+    """How many invitees of the institute can fetch a personal feed now."""
+    return db.session.scalar(
+        select(func.count(FeedLink.id))
+        .join(Invitee, Invitee.id == FeedLink.invitee_id)
+        .where(
+            Invitee.institute_id == institute.id,
+            Invitee.removed_at.is_(None),
+            FeedLink.revoked_at.is_(None),
+            FeedLink.token_hash.is_not(None),
+            FeedLink.expires_at > (now or utcnow()),
+        )
+    )
 
 
 def issue_feed_link(

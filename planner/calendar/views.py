@@ -15,13 +15,11 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from planner.calendar import feeds, services
 from planner.calendar.forms import FeedLinkForm
 from planner.calendar.ics import build_ics
-from planner.calendar.models import FeedLink
-from planner.db import utcnow
 from planner.extensions import db, limiter
 from planner.institutes.access import can, institute_view
 from planner.institutes.models import Institute
@@ -165,23 +163,13 @@ def renew_my_feed_link(invitee):
 
 @panel("dashboard", "calendar/_dashboard_panel.html", 45)
 def dashboard_panel(institute: Institute) -> dict:
-    active_links = db.session.scalar(
-        select(func.count(FeedLink.id))
-        .join(Invitee, Invitee.id == FeedLink.invitee_id)
-        .where(
-            Invitee.institute_id == institute.id,
-            Invitee.removed_at.is_(None),
-            FeedLink.revoked_at.is_(None),
-            FeedLink.expires_at > utcnow(),
-        )
-    )
     base_url = current_app.config["BASE_URL"]
     return {
         "institute": institute,
         "addresses": services.institute_feed_addresses(institute, base_url)
         if institute.program_published
         else None,
-        "active_links": active_links,
+        "active_links": services.count_active_links(institute),
     }
 
 
