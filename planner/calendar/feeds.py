@@ -19,8 +19,10 @@ the institute lookup, personal feed: 4 after the link lookup).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -39,6 +41,8 @@ from planner.formatting import language_name
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus
 from planner.travel.models import Hotel, RoomAssignment, TravelLeg, TravelMode
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def personal_calendar(invitee: Invitee, institute: Institute, base_url: str) -> 
                 show_all_facilitators=facilitates,
             )
         )
-    events += [_travel_event(leg) for leg in _travel_legs(invitee)]
+    events += [_travel_event(leg) for leg in _travel_legs(invitee) if _zones_known(leg)]
     events += [_hotel_event(stay, hotel) for stay, hotel in _hotel_nights(invitee)]
     if invitee.is_facilitator:
         name = _("%(title)s · my facilitator program", title=institute.title)
@@ -242,6 +246,18 @@ def _session_event(
         cancelled=cancelled,
         url=url,
     )
+
+
+def _zones_known(leg: TravelLeg) -> bool:
+    """A leg whose zone name is not in the tz database is left out (and logged by id) rather
+    than failing the whole feed; the travel pages are where such data gets fixed."""
+    try:
+        ZoneInfo(leg.departs_tz)
+        ZoneInfo(leg.arrives_tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("travel leg %s has an unknown time zone; left out of the feed", leg.id)
+        return False
+    return True
 
 
 def _travel_event(leg: TravelLeg) -> FeedEvent:

@@ -284,6 +284,22 @@ def test_travel_leg_across_a_dst_change_has_the_right_instants(client, institute
     assert zones == {"Europe/Berlin", "Asia/Almaty"}
 
 
+def test_leg_with_an_unknown_zone_is_left_out_not_fatal(client, institute, feed_url, caplog):
+    traveller = factories.make_invitee(institute)
+    make_session(institute, "Opening", uid="open@t")
+    bad = make_leg(
+        traveller,
+        datetime(2027, 4, 11, 6),
+        "Mars/Olympus_Mons",
+        datetime(2027, 4, 11, 9),
+        "Asia/Almaty",
+    )
+    response = client.get(feed_url(traveller))
+    assert response.status_code == 200
+    assert set(events_by_uid(response.data)) == {"open@t"}
+    assert f"travel leg {bad.id} has an unknown time zone" in caplog.text
+
+
 def test_hotel_nights_are_one_all_day_event(client, institute, feed_url):
     guest = factories.make_invitee(institute, language="en")
     make_stay(guest, make_hotel(institute), date(2027, 4, 11), date(2027, 4, 16), "214")
