@@ -2,6 +2,7 @@
 
 from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
 from planner.auth.models import Membership, Organizer
+from planner.calendar.models import FeedLink
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
@@ -12,6 +13,7 @@ __all__ = [
     "AccessLink",
     "AuditEvent",
     "BreakoutAssignment",
+    "FeedLink",
     "Hotel",
     "Institute",
     "Invitee",
