@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 PO_FILES := $(shell find planner -path '*/translations/*/LC_MESSAGES/*.po')
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install translations lint format migrations-check pytest pytest-postgres bench extract-messages clean
+.PHONY: run test install translations js-deps lint format migrations-check pytest pytest-postgres bench extract-messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ run: install translations
 	$(BIN)/flask send-mail --loop & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install translations lint migrations-check pytest pytest-postgres
+test: install translations js-deps lint migrations-check pytest pytest-postgres
+
+# ical.js reads our feeds in a test as a second, independent iCalendar parser.
+JS_CHECK := tests/calendar/js
+js-deps: $(JS_CHECK)/node_modules/.package-lock.json
+
+$(JS_CHECK)/node_modules/.package-lock.json: $(JS_CHECK)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(JS_CHECK) --no-audit --no-fund --silent; \
+	else echo "npm not found: the ical.js check will be skipped"; fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,7 +16,7 @@ SKIP = {"run", "common"}
 def main() -> int:
     selected = set(sys.argv[1:])
     names = sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent]) if m.name not in SKIP
+        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name not in SKIP
     )
     for name in names:
         if selected and name not in selected:

@@ -17,10 +17,17 @@ def init_app(app) -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only when the database has no institute yet.")
-def demo_command(if_empty: bool) -> None:
+@click.option(
+    "--reference",
+    "reference_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also load the benchmark workload JSON (DESIGN §7) as a second institute.",
+)
+def demo_command(if_empty: bool, reference_file: str | None) -> None:
     """Load the fictional demo institute (idempotent)."""
     from sqlalchemy import func, select
 
+    from planner.auth import services as accounts
     from planner.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
     from planner.institutes.models import Institute
 
@@ -30,6 +37,19 @@ def demo_command(if_empty: bool) -> None:
         institute, created = load_demo()
         db.session.commit()
         click.echo(("Loaded" if created else "Already present:") + f" {institute.title}")
+    if reference_file:
+        import json
+
+        from planner.reference import load_reference
+
+        with open(reference_file, encoding="utf-8") as fh:
+            slug = json.load(fh)["event"]["slug"]
+        if db.session.scalar(select(Institute).where(Institute.slug == slug)):
+            click.echo(f"Already present: the reference workload ({slug})")
+        else:
+            reference = load_reference(reference_file, owner=accounts.find_organizer(DEMO_EMAIL))
+            db.session.commit()
+            click.echo(f"Loaded the reference workload: {reference.title} ({slug})")
     base_url = current_app.config["BASE_URL"]
     click.echo(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD} at {base_url}/login")
 

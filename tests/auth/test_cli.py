@@ -54,3 +54,19 @@ def test_demo_if_empty_leaves_an_existing_database_alone(runner, db, institute):
     assert result.exit_code == 0
     assert "not loaded" in result.output
     assert db.session.scalar(select(func.count()).select_from(Institute)) == 1
+
+
+def test_demo_loads_the_reference_workload_once(runner, db, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    generator = Path(__file__).parents[3] / "shared" / "bench" / "reference_workload.py"
+    workload = tmp_path / "workload.json"
+    subprocess.run([sys.executable, str(generator), str(workload)], check=True, capture_output=True)
+    result = runner.invoke(args=["demo", "--reference", str(workload)])
+    assert result.exit_code == 0, result.output
+    assert "Loaded the reference workload" in result.output
+    again = runner.invoke(args=["demo", "--reference", str(workload)])
+    assert "Already present: the reference workload (ca-tot-2027)" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Institute)) == 2

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from flask import g
 
 from planner.calendar import services
 from tests import factories
@@ -15,12 +14,7 @@ def app_config() -> dict:
 
 
 def csrf_token_of(client, url: str) -> str:
-    """The CSRF token of a freshly rendered page.
-
-    The test app's context outlives each request, so Flask-WTF's per-request cache in ``g``
-    would hand back the token of an earlier session: drop it first.
-    """
-    g.pop("csrf_token", None)
+    """The CSRF token of a freshly rendered page."""
     html = client.get(url).text
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 

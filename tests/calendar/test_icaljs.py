@@ -1,11 +1,12 @@
 """A second, strict reader: ical.js (Thunderbird's parser) sees the same UTC instants.
 
 ical.js has no zone database: it resolves every TZID from the feed's own VTIMEZONE, so
-this checks the VTIMEZONEs, not only the zone names. Runs when node and the package in
-tests/calendar/js are installed (``npm ci --prefix tests/calendar/js``); skipped otherwise.
+this checks the VTIMEZONEs, not only the zone names. ``make test`` installs the package in
+tests/calendar/js (``npm ci``); outside CI the test skips without node, in CI it must run.
 """
 
 import json
+import os
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -21,9 +22,12 @@ from tests.calendar.factories import make_hotel, make_leg, make_session, make_st
 JS_DIR = Path(__file__).parent / "js"
 NODE = shutil.which("node")
 
+ICALJS_READY = NODE is not None and (JS_DIR / "node_modules" / "ical.js").is_dir()
+if not ICALJS_READY and os.environ.get("CI") == "true":
+    raise RuntimeError("CI needs node and ical.js: npm ci --prefix tests/calendar/js")
+
 pytestmark = pytest.mark.skipif(
-    NODE is None or not (JS_DIR / "node_modules" / "ical.js").is_dir(),
-    reason="node and ical.js (npm ci --prefix tests/calendar/js) are needed",
+    not ICALJS_READY, reason="node and ical.js (npm ci --prefix tests/calendar/js) are needed"
 )
 
 

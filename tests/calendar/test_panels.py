@@ -28,7 +28,12 @@ def test_dashboard_panel_links_the_published_program_feed(client, institute, log
     page = client.get(f"/institutes/{institute.slug}/")
     assert page.status_code == 302  # not signed in
     owner = institute.memberships[0].organizer
-    login(owner)
+    # Signed in and browsing under a forged Host header: links still use BASE_URL.
+    client.post(
+        "/login",
+        data={"email": owner.email, "password": factories.DEFAULT_PASSWORD},
+        headers={"Host": "attacker.example"},
+    )
     html = client.get(f"/institutes/{institute.slug}/", headers={"Host": "attacker.example"}).text
     assert f'href="webcal://planner.test/p/{institute.slug}/program.ics"' in html
     assert f'value="http://planner.test/p/{institute.slug}/program.ics"' in html

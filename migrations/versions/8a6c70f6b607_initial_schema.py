@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ddccd921629a
+Revision ID: 8a6c70f6b607
 Revises: 
-Create Date: 2026-11-26 07:55:44.229600
+Create Date: 2026-11-26 08:13:12.962848
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ddccd921629a'
+revision = '8a6c70f6b607'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -181,6 +181,22 @@ def upgrade():
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.create_index('ix_audit_event_institute_at', ['institute_id', 'at'], unique=False)
+
+    op.create_table('feed_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('invitee_id', sa.Integer(), nullable=False),
+    sa.Column('salt', sa.String(length=64), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['invitee_id'], ['invitee.id'], name=op.f('fk_feed_link_invitee_id_invitee'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feed_link'))
+    )
+    with op.batch_alter_table('feed_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feed_link_invitee_id'), ['invitee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feed_link_token_hash'), ['token_hash'], unique=True)
 
     op.create_table('outbound_email',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -373,6 +389,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outbound_email_institute_id'))
 
     op.drop_table('outbound_email')
+    with op.batch_alter_table('feed_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feed_link_token_hash'))
+        batch_op.drop_index(batch_op.f('ix_feed_link_invitee_id'))
+
+    op.drop_table('feed_link')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_event_institute_at')
 
