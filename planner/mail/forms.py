@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, IntegerField, SearchField, SelectField
+from wtforms import IntegerField, SearchField, SelectField
 from wtforms.validators import Length, NumberRange, Optional
 
 from planner.mail.models import MailStatus
@@ -26,8 +26,11 @@ def kind_label(kind: str):
     return KIND_LABELS.get(kind, kind)
 
 
-class OutboxFilterForm(Form):
+class OutboxFilterForm(FlaskForm):
     """Read from the query string: a bookmarkable list, no CSRF needed for a GET."""
+
+    class Meta:
+        csrf = False
 
     status = SelectField(
         _l("Status"),

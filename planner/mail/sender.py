@@ -146,13 +146,14 @@ def build_message(
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id
-    message["Content-Language"] = outbound.locale
     if outbound.kind in AUTO_SUBMITTED_KINDS:
         message["Auto-Submitted"] = "auto-generated"
     # Quoted-printable keeps every line short and 7-bit: any relay accepts it.
     message.set_content(outbound.body_text, cte="quoted-printable")
     if outbound.body_html:
         message.add_alternative(outbound.body_html, subtype="html", cte="quoted-printable")
+    # Last: setting the content replaces every Content-* header.
+    message["Content-Language"] = outbound.locale
     return message
 
 

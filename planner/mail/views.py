@@ -49,7 +49,7 @@ def _file_backend() -> bool:
 @bp.get("/institutes/<slug>/outbox/")
 @institute_view()
 def outbox(institute):
-    form = OutboxFilterForm(request.args)
+    form = OutboxFilterForm(formdata=request.args)
     form.set_kinds(services.kinds_of(institute))
     valid = form.validate()
     status = form.status.data if valid and form.status.data else None
