@@ -88,12 +88,18 @@ def claim_due(limit: int, now: datetime | None = None) -> tuple[str, list[int]]:
         .limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    # The due condition is repeated in the UPDATE itself: a message another worker claimed
-    # between the choice of candidates and this write no longer matches.
+        # Lock the chosen rows, skipping those another worker holds, then stamp them. (As a
+        # subquery of the UPDATE, PostgreSQL may run the locking SELECT more than once and
+        # claim more than ``limit`` rows; two statements in one transaction cannot.)
+        chosen = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+        claim = OutboundEmail.id.in_(chosen)
+    else:
+        # SQLite has no row locks: one conditional UPDATE runs under its database write lock;
+        # the due condition repeated in it excludes what another worker claimed meanwhile.
+        claim = OutboundEmail.id.in_(candidates.scalar_subquery()) & _due(now)
     db.session.execute(
         update(OutboundEmail)
-        .where(OutboundEmail.id.in_(candidates.scalar_subquery()), _due(now))
+        .where(claim)
         .values(claim_token=token, next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
     )
