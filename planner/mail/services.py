@@ -231,3 +231,18 @@ def record_delivered_file_read(institute: Institute, message: OutboundEmail, org
 
 def shown_subject(message: OutboundEmail) -> str:
     return redact(message.subject)
+
+
+def recent_messages_to(invitee, limit: int = 5) -> list[OutboundEmail]:
+    """The latest messages to one invitee, newest first (for the organizer's invitee page)."""
+    return list(
+        db.session.scalars(
+            select(OutboundEmail)
+            .where(
+                OutboundEmail.invitee_id == invitee.id,
+                OutboundEmail.institute_id == invitee.institute_id,
+            )
+            .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc())
+            .limit(limit)
+        )
+    )

@@ -30,11 +30,33 @@ from planner.institutes.access import institute_view
 from planner.mail import sender, services
 from planner.mail.forms import STATUS_LABELS, ConfirmForm, OutboxFilterForm, kind_label
 from planner.mail.models import MailStatus
-from planner.sections import add_section
+from planner.sections import add_section, panel
 
 bp = Blueprint("mail", __name__, cli_group=None)
 
 add_section("mail.outbox", _l("Outbox"), 60)
+
+
+@panel("dashboard", "mail/_panel_dashboard.html", 60)
+def dashboard_panel(institute) -> dict | None:
+    counts = services.status_counts(institute)
+    if not any(counts.values()):
+        return None
+    return {
+        "institute": institute,
+        "counts": counts,
+        "failed": counts[MailStatus.FAILED],
+        "labels": STATUS_LABELS,
+    }
+
+
+@panel("invitee", "mail/_panel_invitee.html", 60)
+def invitee_panel(invitee) -> dict:
+    return {
+        "institute": invitee.institute,
+        "messages": services.recent_messages_to(invitee),
+        "labels": STATUS_LABELS,
+    }
 
 
 @bp.app_template_filter("mail_kind")

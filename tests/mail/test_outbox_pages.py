@@ -362,3 +362,16 @@ def test_russian_plural_forms_of_the_outbox(signed_in, institute, failed, button
 
     assert button in page
     assert f'<caption class="small">{caption}</caption>' in page
+
+
+def test_retry_button_works_with_csrf_protection_on(app, signed_in, institute):
+    app.config["WTF_CSRF_ENABLED"] = True
+    message = mark(queue(institute), MailStatus.FAILED)
+    page = signed_in.get(message_url(institute, message)).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    response = signed_in.post(message_url(institute, message, "/retry"), data={"csrf_token": token})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert message.status == MailStatus.QUEUED
