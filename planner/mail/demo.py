@@ -7,6 +7,7 @@ leaves them (links redacted); queued ones carry no personal link, so the develop
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from planner.db import utcnow
@@ -86,8 +87,6 @@ def _notice(institute, invitee, texts, kind: str, link: str | None) -> OutboundE
 
 
 def seed(institute, organizer) -> None:
-    from flask import current_app
-
     invitees = list(
         db.session.scalars(
             select(Invitee).where(Invitee.institute_id == institute.id).order_by(Invitee.id)

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.db import UTCDateTime, utcnow
 from planner.extensions import db
@@ -52,8 +52,6 @@ class OutboundEmail(db.Model):
     message_id: Mapped[str] = mapped_column(String(255), default="")
     # File backend (development): the .eml written for this message, relative to MAIL_FILE_DIR.
     delivered_file: Mapped[str] = mapped_column(String(255), default="")
-
-    institute: Mapped["Institute | None"] = relationship(lazy="raise")  # noqa: F821
 
     @property
     def is_failed(self) -> bool:

@@ -5,6 +5,8 @@ rolls back, no mail goes out; if it commits, the mail will be sent, even after a
 """
 
 from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 from flask import render_template
@@ -245,4 +247,27 @@ def recent_messages_to(invitee, limit: int = 5) -> list[OutboundEmail]:
             .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc())
             .limit(limit)
         )
+    )
+
+
+SHOWN_HEADERS = ("From", "To", "Reply-To", "Subject", "Date", "Message-ID", "Auto-Submitted")
+
+
+@dataclass(frozen=True)
+class DeliveredFile:
+    """What the development page shows of a delivered .eml: headers and the text part."""
+
+    headers: list[tuple[str, str]]
+    text: str
+    has_html: bool
+
+
+def read_delivered_file(path: Path) -> DeliveredFile:
+    with path.open("rb") as file:
+        parsed = BytesParser(policy=policy.default).parse(file)
+    text_part = parsed.get_body(preferencelist=("plain",))
+    return DeliveredFile(
+        headers=[(name, str(parsed[name])) for name in SHOWN_HEADERS if parsed[name]],
+        text=text_part.get_content() if text_part is not None else "",
+        has_html=parsed.get_body(preferencelist=("html",)) is not None,
     )

@@ -3,8 +3,6 @@
 import re
 import signal
 import threading
-from email import policy
-from email.parser import BytesParser
 
 import click
 from flask import (
@@ -207,29 +205,15 @@ def delivered(institute, message_id: int):
             max_age=0,
         )
     else:
-        with path.open("rb") as file:
-            parsed = BytesParser(policy=policy.default).parse(file)
-        text_part = parsed.get_body(preferencelist=("plain",))
+        delivered_file = services.read_delivered_file(path)
         response = current_app.make_response(
             render_template(
                 "mail/delivered.html",
                 institute=institute,
                 message=message,
-                headers=[
-                    (name, parsed[name])
-                    for name in (
-                        "From",
-                        "To",
-                        "Reply-To",
-                        "Subject",
-                        "Date",
-                        "Message-ID",
-                        "Auto-Submitted",
-                    )
-                    if parsed[name]
-                ],
-                body=linkify(text_part.get_content() if text_part is not None else ""),
-                has_html=parsed.get_body(preferencelist=("html",)) is not None,
+                headers=delivered_file.headers,
+                body=linkify(delivered_file.text),
+                has_html=delivered_file.has_html,
             )
         )
     response.headers["Cache-Control"] = "no-store"
