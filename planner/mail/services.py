@@ -231,10 +231,6 @@ def record_delivered_file_read(institute: Institute, message: OutboundEmail, org
     audit.record("mail.file_read", institute=institute, organizer=organizer, obj=message)
 
 
-def shown_subject(message: OutboundEmail) -> str:
-    return redact(message.subject)
-
-
 def recent_messages_to(invitee, limit: int = 5) -> list[OutboundEmail]:
     """The latest messages to one invitee, newest first (for the organizer's invitee page)."""
     return list(

@@ -26,9 +26,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from planner.extensions import db
 from planner.institutes.access import institute_view
 from planner.mail import sender, services
+from planner.mail.backends import make_backend
 from planner.mail.forms import STATUS_LABELS, ConfirmForm, OutboxFilterForm, kind_label
 from planner.mail.models import MailStatus
 from planner.sections import add_section, panel
+from planner.security.redact import redact
 
 bp = Blueprint("mail", __name__, cli_group=None)
 
@@ -60,6 +62,12 @@ def invitee_panel(invitee) -> dict:
 @bp.app_template_filter("mail_kind")
 def _mail_kind(kind: str) -> str:
     return str(kind_label(kind))
+
+
+@bp.app_template_filter("hide_links")
+def _hide_links(text: str) -> str:
+    """Secret links out of anything a page shows of a message."""
+    return redact(text or "")
 
 
 def _file_backend() -> bool:
@@ -115,7 +123,6 @@ def message(institute, message_id: int):
         institute=institute,
         message=message,
         text=services.shown_text(message),
-        subject=services.shown_subject(message),
         status_labels=STATUS_LABELS,
         confirm=ConfirmForm(),
         has_file=has_file,
@@ -242,6 +249,10 @@ def delivered(institute, message_id: int):
 def send_mail_command(loop: bool, interval: float, limit: int) -> None:
     """Deliver the due messages of the outbox (once, or as a long-running worker)."""
     backend = current_app.config.get("MAIL_BACKEND")
+    try:
+        make_backend(current_app.config)
+    except (ValueError, KeyError) as error:
+        raise click.ClickException(f"The mail settings cannot be used: {error}") from None
     if not loop:
         report = sender.SendReport()
         while True:

@@ -100,3 +100,13 @@ def test_worker_loop_delivers_then_stops_cleanly_on_a_signal(
     db.session.expire_all()
     stored = db.session.scalars(select(OutboundEmail)).one()
     assert stored.status == MailStatus.SENT
+
+
+def test_an_unknown_backend_is_refused_with_a_clear_message(app, runner):
+    app.config["MAIL_BACKEND"] = "carrier-pigeon"
+
+    result = runner.invoke(args=["send-mail"])
+
+    assert result.exit_code == 1
+    assert "MAIL_BACKEND must be 'smtp' or 'file', not 'carrier-pigeon'" in result.output
+    assert "Traceback" not in result.output

@@ -375,3 +375,13 @@ def test_retry_button_works_with_csrf_protection_on(app, signed_in, institute):
     assert response.status_code == 302
     db.session.expire_all()
     assert message.status == MailStatus.QUEUED
+
+
+def test_a_link_in_a_subject_is_hidden_in_the_list_and_on_the_message_page(signed_in, institute):
+    message = queue(institute, subject=f"Your link http://planner.test/r/{LIVE_TOKEN}")
+
+    listing = signed_in.get(outbox_url(institute)).get_data(as_text=True)
+    detail = signed_in.get(message_url(institute, message)).get_data(as_text=True)
+
+    assert LIVE_TOKEN not in listing and LIVE_TOKEN not in detail
+    assert "Your link http://planner.test/r/[redacted]" in listing

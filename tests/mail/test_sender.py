@@ -407,3 +407,16 @@ class TestFileBackend:
         stored = reload(message)
         assert stored.status == MailStatus.QUEUED
         assert "cannot write the message file" in stored.last_error
+
+
+def test_a_sender_name_in_cyrillic_is_encoded_and_read_back(app, smtp_server):
+    app.config["MAIL_FROM"] = "Институт тренеров <institute@planner.test>"
+    queue()
+
+    sender.send_queued()
+
+    [received] = smtp_server.messages
+    assert received["From"].addresses[0].display_name == "Институт тренеров"
+    assert received["From"].addresses[0].addr_spec == "institute@planner.test"
+    assert smtp_server.envelopes[0][0] == "institute@planner.test"
+    assert smtp_server.raw[0].split(b"\r\n\r\n", 1)[0].isascii()
