@@ -12,6 +12,7 @@ later with back-off, or failed (after the last attempt, or at once for a permane
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,9 +40,11 @@ BACKOFF = (
     timedelta(minutes=360),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
-# A claim lapses after this; a chunk must be delivered well within it.
+# A claim lapses after this. A worker stops working on a chunk after half of it, which leaves
+# the other half for the message in progress (up to a few SMTP timeouts of MAIL_TIMEOUT).
 LEASE = timedelta(minutes=15)
 CHUNK = 25
+_clock = time.monotonic  # the worker's own clock for its lease (tests move it)
 # Messages that an automatic process sends, not a person (RFC 3834): auto-responders
 # must not answer them.
 AUTO_SUBMITTED_KINDS = frozenset({"reminder", "confirmation"})
@@ -242,12 +245,15 @@ def deliver_due(
 ) -> SendReport:
     """Deliver up to ``limit`` due messages through the configured backend."""
     report = SendReport()
+    lease_half = LEASE.total_seconds() / 2
+    out_of_time = False
     with make_backend(current_app.config) as backend:
-        while report.handled < limit and not should_stop():
+        while report.handled < limit and not should_stop() and not out_of_time:
             started = now or utcnow()
             token, ids = claim_due(min(CHUNK, limit - report.handled), started)
             if not ids:
                 break
+            claimed_at = _clock()
             try:
                 rows = db.session.execute(
                     select(*_CLAIMED_COLUMNS, Institute.contact_email.label("reply_to"))
@@ -257,7 +263,10 @@ def deliver_due(
                 ).all()
                 db.session.rollback()  # no transaction stays open while the network is used
                 for outbound in rows:
-                    if should_stop():
+                    # Past half the lease (a very slow server), the pass ends and gives the rest
+                    # back rather than risk sending what another worker may claim meanwhile.
+                    out_of_time = _clock() - claimed_at > lease_half
+                    if out_of_time or should_stop():
                         break
                     outcome = _deliver_one(backend, outbound, token, now or utcnow())
                     if outcome == "sent":

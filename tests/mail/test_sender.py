@@ -420,3 +420,20 @@ def test_a_sender_name_in_cyrillic_is_encoded_and_read_back(app, smtp_server):
     assert received["From"].addresses[0].addr_spec == "institute@planner.test"
     assert smtp_server.envelopes[0][0] == "institute@planner.test"
     assert smtp_server.raw[0].split(b"\r\n\r\n", 1)[0].isascii()
+
+
+def test_a_worker_past_half_its_lease_gives_the_rest_of_the_chunk_back(smtp_server, monkeypatch):
+    for n in range(3):
+        queue(recipient=f"p{n}@example.org")
+    # The clock of the worker: the claim, the first message on time, then a very slow server.
+    readings = iter([0.0, 1.0, sender.LEASE.total_seconds()])
+    monkeypatch.setattr(sender, "_clock", lambda: next(readings, 10**6))
+
+    report = sender.deliver_due(limit=3, now=T0)
+
+    assert report.delivered == 1
+    assert len(smtp_server.messages) == 1
+    given_back = db.session.scalars(
+        select(OutboundEmail).where(OutboundEmail.status == MailStatus.QUEUED)
+    ).all()
+    assert [(m.claim_token, m.next_attempt_at) for m in given_back] == [(None, T0)] * 2
