@@ -18,7 +18,10 @@ class MailStatus(enum.StrEnum):
 
 class OutboundEmail(db.Model):
     __tablename__ = "outbound_email"
-    __table_args__ = (Index("ix_outbound_email_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbound_email_status_next", "status", "next_attempt_at"),
+        Index("ix_outbound_email_institute_status", "institute_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institute_id: Mapped[int | None] = mapped_column(
@@ -42,3 +45,14 @@ class OutboundEmail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by the sender's claim: a worker only finishes the messages it claimed. While claimed,
+    # next_attempt_at holds the end of the lease, after which a crashed worker's claim lapses.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # The Message-ID header, fixed at the first attempt so a retried message keeps it.
+    message_id: Mapped[str] = mapped_column(String(255), default="")
+    # File backend (development): the .eml written for this message, relative to MAIL_FILE_DIR.
+    delivered_file: Mapped[str] = mapped_column(String(255), default="")
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == MailStatus.FAILED
