@@ -42,6 +42,8 @@ def load_config(instance_path: str) -> dict:
         "MAIL_USERNAME": _env("MAIL_USERNAME"),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _env("MAIL_USE_TLS", "false").lower() == "true",
+        "MAIL_USE_SSL": _env("MAIL_USE_SSL", "false").lower() == "true",
+        "MAIL_TIMEOUT": float(_env("MAIL_TIMEOUT", "30")),
         "MAIL_FROM": _env("MAIL_FROM", "Institute Planner <planner@localhost>"),
         "MAIL_FILE_DIR": _env("MAIL_FILE_DIR", str(Path(instance_path) / "mail")),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),

@@ -1,42 +1,16 @@
 """The outbox in real Chromium: readable at 360 px, keyboard-usable, nothing blocked by the CSP."""
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from planner.extensions import db
 from planner.mail.models import MailStatus
 from tests.mail.conftest import queue
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def live_url(app):
-    """The test app served on a free loopback port (port 0: the OS chooses)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-@pytest.fixture
-def page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        yield context.new_page()
-        browser.close()
 
 
 def test_outbox_on_a_phone_fits_the_screen_and_retries_by_keyboard(
-    live_url, page, organizer, institute
+    live_server, page, organizer, institute
 ):
     for n in range(4):
         queue(institute, recipient=f"participant.with.a.long.address{n}@example.org")
@@ -65,12 +39,12 @@ def test_outbox_on_a_phone_fits_the_screen_and_retries_by_keyboard(
     )
     page.on("pageerror", lambda e: problems.append(str(e)))
 
-    page.goto(f"{live_url}/login")
+    page.goto(f"{live_server}/login")
     page.fill("input[name=email]", organizer.email)
     page.fill("input[name=password]", "correct horse battery")
     page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"{live_url}/institutes/")
-    page.goto(f"{live_url}/institutes/{institute.slug}/outbox/")
+    page.wait_for_url(f"{live_server}/institutes/")
+    page.goto(f"{live_server}/institutes/{institute.slug}/outbox/")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.get_by_text("Failed: 1").is_visible()
@@ -78,7 +52,7 @@ def test_outbox_on_a_phone_fits_the_screen_and_retries_by_keyboard(
 
     page.get_by_role("link", name="Приглашение на институт").focus()
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_url}/institutes/{institute.slug}/outbox/{failed.id}")
+    page.wait_for_url(f"{live_server}/institutes/{institute.slug}/outbox/{failed.id}")
     page.get_by_role("button", name="Retry this message").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")

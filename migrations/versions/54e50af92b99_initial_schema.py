@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8a6c70f6b607
+Revision ID: 54e50af92b99
 Revises: 
-Create Date: 2026-11-26 08:13:12.962848
+Create Date: 2026-11-26 08:26:05.889472
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8a6c70f6b607'
+revision = '54e50af92b99'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -214,12 +214,16 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claim_token', sa.String(length=32), nullable=True),
+    sa.Column('message_id', sa.String(length=255), nullable=False),
+    sa.Column('delivered_file', sa.String(length=255), nullable=False),
     sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_outbound_email_institute_id_institute'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['invitee_id'], ['invitee.id'], name=op.f('fk_outbound_email_invitee_id_invitee'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbound_email'))
     )
     with op.batch_alter_table('outbound_email', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbound_email_institute_id'), ['institute_id'], unique=False)
+        batch_op.create_index('ix_outbound_email_institute_status', ['institute_id', 'status'], unique=False)
         batch_op.create_index('ix_outbound_email_status_next', ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('room_assignment',
@@ -386,6 +390,7 @@ def downgrade():
     op.drop_table('room_assignment')
     with op.batch_alter_table('outbound_email', schema=None) as batch_op:
         batch_op.drop_index('ix_outbound_email_status_next')
+        batch_op.drop_index('ix_outbound_email_institute_status')
         batch_op.drop_index(batch_op.f('ix_outbound_email_institute_id'))
 
     op.drop_table('outbound_email')
