@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 
 from planner.extensions import db, limiter
@@ -48,9 +48,20 @@ IMPORT_SESSION_KEY = "invitee_import"
 SECRET_PATHS = ("/r/", "/me/")
 
 
-@bp.app_context_processor
-def invitation_labels():
-    return {"rsvp_labels": STATUS_LABELS, "invitee_role_labels": ROLE_LABELS}
+@bp.record_once
+def _template_globals(state) -> None:
+    # Globals (not a context processor) so imported macros see them too.
+    state.app.jinja_env.globals.update(rsvp_labels=STATUS_LABELS, invitee_role_labels=ROLE_LABELS)
+
+
+@bp.before_app_request
+def forget_previous_locale():
+    """Each request chooses its language afresh (g.locale is set by invitee pages).
+
+    Matters where one app context serves several requests, as in the test client.
+    """
+    g.pop("locale", None)
+    refresh()
 
 
 @bp.after_app_request
