@@ -23,9 +23,9 @@ def request_context(app):
 
 
 @pytest.fixture
-def owner_client(login, organizer, institute):
-    """The institute's owner, signed in."""
-    return login(organizer)
+def owner_client(app, login, organizer, institute):
+    """The institute's owner, signed in (a client of their own, not ``client``)."""
+    return login(organizer, on=app.test_client())
 
 
 @pytest.fixture
@@ -66,6 +66,11 @@ def link_in(message: OutboundEmail) -> str:
     url = urls.pop()
     assert url in message.body_html
     return url
+
+
+def plain(text: str) -> str:
+    """Babel puts thin spaces around the dash of date ranges; compare with plain spaces."""
+    return text.replace("\u2009", " ").replace("\u202f", " ").replace("\xa0", " ")
 
 
 def path_of(url: str) -> str:

@@ -26,9 +26,7 @@ SHARED_CSV_ERRORS = {
         "“31.02.2027” is not a real date.",
     ],
     21: ["The same e-mail as row 5 (a duplicate)."],
-    22: [
-        "The name starts with “=”, like a spreadsheet formula; write the person's name as text."
-    ],
+    22: ["The name starts with “=”, like a spreadsheet formula; write the person's name as text."],
     23: ["“madina.akhmetova81 @example.org” is not a valid e-mail address."],
     24: [
         "Unknown country “Narnia”.",
@@ -264,9 +262,7 @@ def test_a_tampered_upload_id_in_the_session_reads_nothing(owner_client, institu
     assert invitee_count(institute) == 0
 
 
-def test_an_upload_of_another_institute_cannot_be_confirmed_here(
-    app, login, organizer, institute
-):
+def test_an_upload_of_another_institute_cannot_be_confirmed_here(app, login, organizer, institute):
     other = factories.make_institute(owner=organizer)
     client = login(organizer)
     upload(client, other, b"Full name;E-mail\nAnna Lee;anna@example.org\n")

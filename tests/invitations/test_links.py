@@ -31,7 +31,10 @@ def snapshot():
         [(c.id, c.rsvp_status) for c in db.session.scalars(select(StatusChange))],
         db.session.scalars(select(AuditEvent.id)).all(),
         db.session.scalars(select(OutboundEmail.id)).all(),
-        [(link.id, link.last_used_at, link.revoked_at) for link in db.session.scalars(select(AccessLink))],
+        [
+            (link.id, link.last_used_at, link.revoked_at)
+            for link in db.session.scalars(select(AccessLink))
+        ],
     )
 
 
@@ -91,9 +94,7 @@ def test_post_with_the_yes_button_confirms(client, invitee):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_unknown_revoked_and_expired_links_get_the_same_friendly_page(
-    client, invitee, method
-):
+def test_unknown_revoked_and_expired_links_get_the_same_friendly_page(client, invitee, method):
     good_token, _ = make_link(invitee)
     revoked_token, _ = make_link(invitee, revoked_at=utcnow())
     expired_token, _ = make_link(invitee, expires_at=utcnow() - timedelta(minutes=1))
@@ -187,9 +188,7 @@ def test_only_the_hash_of_a_sent_token_is_stored(organizer, institute, invitee):
     assert token not in repr(db.session.execute(select(AccessLink.__table__)).all())
 
 
-def test_links_use_the_configured_base_url_never_the_host_header(
-    owner_client, institute, invitee
-):
+def test_links_use_the_configured_base_url_never_the_host_header(owner_client, institute, invitee):
     owner_client.post(
         f"/institutes/{institute.slug}/invitees/send",
         data={"invitee": [invitee.id]},

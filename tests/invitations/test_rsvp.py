@@ -37,9 +37,7 @@ def reload(invitee) -> Invitee:
     return db.session.get(Invitee, invitee.id)
 
 
-def test_invitee_can_confirm_then_change_to_decline_before_the_deadline(
-    invitee_login, invitee
-):
+def test_invitee_can_confirm_then_change_to_decline_before_the_deadline(invitee_login, invitee):
     client = invitee_login(invitee)
 
     confirmed = client.post("/me/rsvp", data={"answer": "confirmed"})
