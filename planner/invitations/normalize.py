@@ -119,9 +119,9 @@ def language_code(text: str | None) -> str | None:
     None when unknown."""
     if not text or not text.strip():
         return None
+    names = _language_names()
     key = _key(text)
-    key = re.sub(r"\s+(язык|language|тили|тілі)$", "", key)
-    return _language_names().get(key)
+    return names.get(key) or names.get(re.sub(r"\s+(язык|language|тили|тілі)$", "", key))
 
 
 def role_value(text: str | None) -> InviteeRole | None:

@@ -93,7 +93,7 @@ def count_queries():
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
-def make_invitees(institute, count: int, **fields):
+def make_invitees(institute, count: int, prefix: str = "bulk", **fields):
     """Many invitees at once (one commit)."""
     from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 
@@ -102,7 +102,7 @@ def make_invitees(institute, count: int, **fields):
         values = dict(
             full_name=f"Участница {n:04d}",
             passport_name=f"UCHASTNITSA {n:04d}",
-            email=f"bulk{n:04d}@example.org",
+            email=f"{prefix}{n:04d}@example.org",
             country=("KZ", "KG", "TJ", "UZ")[n % 4],
             nationality=("KZ", "KG", "TJ", "UZ")[n % 4],
             role=InviteeRole.PARTICIPANT,
