@@ -92,7 +92,7 @@ def test_russian_invitee_gets_a_russian_invitation(owner_client, institute):
     assert message.locale == "ru"
     assert message.subject.startswith("Приглашение:")
     assert "12–15 апр. 2027 г." in plain(message.subject)
-    assert "Уважаемый(ая) Тимур Абенов," in message.body_text
+    assert "Здравствуйте, Тимур Абенов!" in message.body_text
     assert "Ваша личная ссылка" in message.body_text
     assert "Открыть приглашение" in message.body_html
     assert "Казахстан" in message.body_text
