@@ -3,6 +3,7 @@
 import click
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -21,7 +22,7 @@ from flask_login import current_user
 from planner.extensions import db, limiter
 from planner.institutes.access import can, institute_view
 from planner.institutes.forms import ConfirmForm
-from planner.invitations import importing, services
+from planner.invitations import exporting, importing, services
 from planner.invitations.access import (
     end_invitee_session,
     find_link,
@@ -280,13 +281,16 @@ def _selected_ids() -> list[int]:
 @bp.get("/institutes/<slug>/invitees/send")
 @institute_view("editor")
 def send_preview(institute):
+    """The message for one of the selected invitees; creates no link and sends nothing."""
+    return _render_send_preview(institute, request.args.get("preview", type=int))
+
+
+def _render_send_preview(institute, preview_id: int | None):
     invitees = services.invitees_by_ids(institute, _selected_ids())
     if not invitees:
         flash(_("Choose the invitees first."), "warning")
         return redirect(url_for("invitations.index", slug=institute.slug))
-    shown = next(
-        (i for i in invitees if i.id == request.args.get("preview", type=int)), invitees[0]
-    )
+    shown = next((i for i in invitees if i.id == preview_id), invitees[0])
     locale, subject, text, _html = services.preview_invitation(shown, _base_url())
     return render_template(
         "invitations/send_preview.html",
@@ -304,8 +308,11 @@ def send_preview(institute):
 @bp.post("/institutes/<slug>/invitees/send")
 @institute_view("editor")
 def send(institute):
+    """Sends to the selected invitees; the list's "Preview" button only shows the message."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if request.form.get("action") == "preview":
+        return _render_send_preview(institute, None)
     invitees = services.invitees_by_ids(institute, _selected_ids())
     if not invitees:
         flash(_("Choose the invitees first."), "warning")
@@ -368,6 +375,23 @@ def remind_command(days: int, max_reminders: int) -> None:
     count = services.send_reminders(None, _base_url(), days=days, max_reminders=max_reminders)
     db.session.commit()
     click.echo(f"{count} reminder(s) queued.")
+
+
+@bp.get("/institutes/<slug>/invitees/export.csv")
+@institute_view("editor")
+def export(institute):
+    """The filtered list as CSV (no passport numbers or birth dates); the export is audited."""
+    invitees = services.export_invitees(institute, _filters_from_args(), current_user)
+    db.session.commit()
+    body = exporting.invitees_csv(institute, invitees)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{institute.slug}-invitees.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 # Organizer: import -----------------------------------------------------------------------
