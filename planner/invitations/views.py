@@ -522,7 +522,6 @@ def invitation(token: str):
         invitee=invitee,
         institute=invitee.institute,
         choices=services.invitee_choices(invitee),
-        form=RsvpForm(),
         token=token,
     )
 

@@ -100,6 +100,23 @@ def test_edit_keeps_encrypted_values_unless_new_ones_are_typed(owner_client, ins
     assert "invitee.updated" in audit_actions()
 
 
+def test_edit_with_bad_input_keeps_the_values_and_saves_nothing(owner_client, institute):
+    invitee = factories.make_invitee(institute, full_name="Тимур Абенов", organization="Old Org")
+
+    response = owner_client.post(
+        f"/institutes/{institute.slug}/invitees/{invitee.id}/edit",
+        data={**NEW_INVITEE, "email": "broken@", "organization": "New Org"},
+    )
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Invalid email address." in html
+    assert 'value="New Org"' in html
+    db.session.expire_all()
+    assert (invitee.full_name, invitee.organization) == ("Тимур Абенов", "Old Org")
+    assert "invitee.updated" not in audit_actions()
+
+
 def test_remove_is_soft_keeps_history_and_hides_from_the_list(owner_client, institute):
     invitee = factories.make_invitee(institute, full_name="Мунира Шарипова")
 

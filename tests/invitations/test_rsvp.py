@@ -199,7 +199,8 @@ def test_details_are_asked_only_after_confirming(invitee_login, invitee):
 
 def test_sign_out_ends_the_invitee_session(invitee_login, invitee):
     client = invitee_login(invitee)
-    assert client.get("/me/").status_code == 200
+    page = client.get("/me/").get_data(as_text=True)
+    assert 'action="/me/sign-out"' in page
 
     response = client.post("/me/sign-out")
 
