@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.db import utcnow
 from planner.extensions import db
-from planner.institutes.models import Institute
+from planner.institutes.models import Institute, InstituteStatus
 from planner.invitations.models import (
     AccessLink,
     Invitee,
@@ -529,8 +529,7 @@ def set_status(invitee: Invitee, new: RsvpStatus, reason: str, by) -> None:
     if new not in ORGANIZER_TRANSITIONS[invitee.rsvp_status]:
         raise TransitionNotAllowed(f"{invitee.rsvp_status} cannot become {new}.")
     _change_status(invitee, new, organizer=by, note=reason.strip())
-    if new == RsvpStatus.DECLINED:
-        invitee.decline_reason = reason.strip()
+    invitee.decline_reason = reason.strip() if new == RsvpStatus.DECLINED else ""
 
 
 @dataclass
@@ -580,7 +579,8 @@ def due_for_reminder(
     now: datetime | None = None,
 ) -> list[Invitee]:
     """Invited people who have not answered for ``days`` days since the invitation or the
-    last reminder, with fewer than ``max_reminders`` reminders, while the RSVP is open.
+    last reminder, with fewer than ``max_reminders`` reminders, while the RSVP is open and
+    the institute is neither over, closed nor archived.
     People who answered (or whose status an organizer set) never get one."""
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
@@ -588,6 +588,7 @@ def due_for_reminder(
         select(Invitee)
         .join(Institute, Institute.id == Invitee.institute_id)
         .where(
+            Institute.status.not_in([InstituteStatus.CLOSED, InstituteStatus.ARCHIVED]),
             Invitee.removed_at.is_(None),
             Invitee.rsvp_status == RsvpStatus.INVITED,
             Invitee.answered_at.is_(None),
@@ -600,7 +601,12 @@ def due_for_reminder(
     )
     if institute is not None:
         query = query.where(Invitee.institute_id == institute.id)
-    return [i for i in db.session.scalars(query) if rsvp_open(i.institute, now)]
+    return [
+        invitee
+        for invitee in db.session.scalars(query)
+        if rsvp_open(invitee.institute, now)
+        and now.astimezone(invitee.institute.zone).date() <= invitee.institute.end_date
+    ]
 
 
 def send_reminders(

@@ -81,6 +81,19 @@ def test_nobody_is_reminded_after_the_rsvp_deadline(institute):
     assert services.send_reminders(institute, BASE) == 0
 
 
+def test_nobody_is_reminded_for_an_archived_or_finished_institute(organizer):
+    from planner.institutes.models import InstituteStatus
+
+    archived = factories.make_institute(owner=organizer, status=InstituteStatus.ARCHIVED)
+    finished = factories.make_institute(
+        owner=organizer, start_date=date(2020, 1, 1), end_date=date(2020, 1, 3)
+    )
+    invited(archived, 8)
+    invited(finished, 8)
+
+    assert services.send_reminders(None, BASE) == 0
+
+
 def test_the_button_reminds_in_this_institute_only(owner_client, organizer, institute):
     mine = invited(institute, 8)
     other = factories.make_institute(owner=organizer)
