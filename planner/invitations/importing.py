@@ -6,6 +6,7 @@ sees in the spreadsheet: the header is row 1.
 """
 
 import csv
+import hashlib
 import io
 import re
 import secrets
@@ -113,9 +114,13 @@ class ImportPreview:
     def empty_rows(self) -> list[ImportRow]:
         return [r for r in self.rows if r.empty]
 
-    def fingerprint(self) -> list[int]:
-        """What the organizer agreed to: the numbers of the rows that will be saved."""
-        return [r.number for r in self.valid_rows]
+    def fingerprint(self) -> str:
+        """What the organizer agreed to (the rows that will be saved and their values), short
+        enough for the session cookie."""
+        digest = hashlib.sha256()
+        for row in self.valid_rows:
+            digest.update(repr((row.number, sorted(row.cleaned.items()))).encode())
+        return digest.hexdigest()
 
 
 # Reading the file -------------------------------------------------------------------------

@@ -224,6 +224,22 @@ def test_posting_without_a_file_asks_for_one(owner_client, institute):
     assert "Choose a CSV file." in response.get_data(as_text=True)
 
 
+def test_the_session_keeps_only_a_short_id_and_digest_even_for_a_long_file(owner_client, institute):
+    rows = "".join(f"Person {n};p{n}@example.org\n" for n in range(3000))
+    upload(owner_client, institute, f"Full name;E-mail\n{rows}".encode())
+    with owner_client.session_transaction() as session:
+        stored = session[importing_key()]
+    assert len(repr(stored)) < 200
+
+
+def test_the_session_keeps_only_a_short_id_and_digest_even_for_a_long_file(owner_client, institute):
+    rows = "".join(f"Person {n};p{n}@example.org\n" for n in range(3000))
+    upload(owner_client, institute, f"Full name;E-mail\n{rows}".encode())
+    with owner_client.session_transaction() as session:
+        stored = session[importing_key()]
+    assert len(repr(stored)) < 200
+
+
 def test_the_upload_waits_server_side_and_is_deleted_after_confirm(app, owner_client, institute):
     upload(owner_client, institute, b"Full name;E-mail\nAnna Lee;anna@example.org\n")
     with owner_client.session_transaction() as session:
@@ -252,7 +268,7 @@ def test_a_tampered_upload_id_in_the_session_reads_nothing(owner_client, institu
         session[importing_key()] = {
             "id": "../../secret",
             "institute_id": institute.id,
-            "rows": [2],
+            "rows": "0" * 64,
         }
 
     response = confirm(owner_client, institute)
