@@ -89,3 +89,38 @@ def test_a_details_mistake_is_shown_next_to_the_field_in_russian(live_server, ph
     assert "латинскими буквами" in error.inner_text()
     assert phone.get_by_label("Имя в паспорте (латиницей)").input_value() == "Саидова"
     assert phone.get_by_label("Имя в паспорте (латиницей)").get_attribute("aria-invalid") == "true"
+
+
+@pytest.fixture
+def desktop():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+        yield context.new_page()
+        browser.close()
+
+
+def test_organizer_selects_everyone_previews_and_sends(live_server, desktop, organizer, institute):
+    from tests.invitations.conftest import outbox
+
+    people = [
+        factories.make_invitee(institute, rsvp_status=RsvpStatus.DRAFT, language=lang)
+        for lang in ("ru", "en", "kk")
+    ]
+    desktop.goto(f"{live_server}/login")
+    desktop.get_by_label("E-mail").fill(organizer.email)
+    desktop.get_by_label("Password").fill(factories.DEFAULT_PASSWORD)
+    desktop.get_by_label("Password").press("Enter")
+    desktop.goto(f"{live_server}/institutes/{institute.slug}/invitees/")
+
+    desktop.get_by_label("Select everyone on this page").check()
+    desktop.get_by_role("button", name="Preview the invitation").click()
+
+    assert "3 selected invitees will receive an invitation." in desktop.content()
+    assert outbox() == []
+    desktop.get_by_role("button", name="Send 3 invitations").click()
+    desktop.wait_for_url(f"{live_server}/institutes/{institute.slug}/invitees/")
+    assert "3 invitations are queued for sending." in desktop.content()
+    db.session.expire_all()
+    assert sorted(m.invitee_id for m in outbox("invitation")) == sorted(p.id for p in people)

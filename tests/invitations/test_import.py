@@ -232,14 +232,6 @@ def test_the_session_keeps_only_a_short_id_and_digest_even_for_a_long_file(owner
     assert len(repr(stored)) < 200
 
 
-def test_the_session_keeps_only_a_short_id_and_digest_even_for_a_long_file(owner_client, institute):
-    rows = "".join(f"Person {n};p{n}@example.org\n" for n in range(3000))
-    upload(owner_client, institute, f"Full name;E-mail\n{rows}".encode())
-    with owner_client.session_transaction() as session:
-        stored = session[importing_key()]
-    assert len(repr(stored)) < 200
-
-
 def test_the_upload_waits_server_side_and_is_deleted_after_confirm(app, owner_client, institute):
     upload(owner_client, institute, b"Full name;E-mail\nAnna Lee;anna@example.org\n")
     with owner_client.session_transaction() as session:
