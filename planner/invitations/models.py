@@ -41,6 +41,8 @@ class Invitee(TimestampMixin, db.Model):
         # E-mails are stored lower-cased, so this is case-insensitive.
         UniqueConstraint("institute_id", "email"),
         Index("ix_invitee_institute_status", "institute_id", "rsvp_status"),
+        # The list is sorted by name within an institute, page by page.
+        Index("ix_invitee_institute_search_name", "institute_id", "search_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,10 +84,6 @@ class Invitee(TimestampMixin, db.Model):
     @property
     def birth_date(self) -> date | None:
         return date.fromisoformat(self.date_of_birth) if self.date_of_birth else None
-
-    @property
-    def has_answered(self) -> bool:
-        return self.rsvp_status in (RsvpStatus.CONFIRMED, RsvpStatus.DECLINED)
 
     def refresh_search_name(self) -> None:
         parts = (self.full_name or "", self.passport_name or "", self.email or "")
