@@ -85,7 +85,10 @@ def invitee_view(view):
             abort(404)
         g.invitee = invitee
         if "lang" not in session:
-            g.locale = invitee.language
+            from planner.invitations.services import mail_locale
+
+            # kk, ky, uz, tg read Russian pages until their catalogs exist.
+            g.locale = mail_locale(invitee.language)
         return view(invitee, **kwargs)
 
     return wrapper

@@ -398,4 +398,70 @@ def seed(institute, organizer) -> list[Invitee]:
         db.session.add(invitee)
         invitees.append(invitee)
     db.session.flush()
+    _seed_history_links_and_mail(institute, organizer, invitees, now)
     return invitees
+
+
+def _seed_history_links_and_mail(institute, organizer, invitees, now) -> None:
+    """History of how the roster got here, links for everyone invited, and the invitations
+    of those who have not answered waiting in the outbox. No token is printed or kept."""
+    from flask import current_app
+
+    from planner.invitations import services
+    from planner.invitations.models import StatusChange
+
+    for invitee in invitees:
+        db.session.add(
+            StatusChange(
+                invitee_id=invitee.id,
+                kind="record",
+                new_status="imported",
+                organizer_id=organizer.id,
+                at=now - timedelta(days=35),
+            )
+        )
+        if invitee.rsvp_status == RsvpStatus.DRAFT:
+            continue
+        db.session.add(
+            StatusChange(
+                invitee_id=invitee.id,
+                kind="rsvp",
+                old_status="draft",
+                new_status="invited",
+                organizer_id=organizer.id,
+                at=invitee.invited_at,
+            )
+        )
+        if invitee.answered_at is not None:
+            db.session.add(
+                StatusChange(
+                    invitee_id=invitee.id,
+                    kind="rsvp",
+                    old_status="invited",
+                    new_status=invitee.rsvp_status.value,
+                    by_invitee=True,
+                    note=invitee.decline_reason,
+                    at=invitee.answered_at,
+                )
+            )
+        elif invitee.rsvp_status == RsvpStatus.WAITLISTED:
+            db.session.add(
+                StatusChange(
+                    invitee_id=invitee.id,
+                    kind="rsvp",
+                    old_status="invited",
+                    new_status="waitlisted",
+                    organizer_id=organizer.id,
+                    note="Facilitation group is full; first on the waiting list",
+                    at=now - timedelta(days=12),
+                )
+            )
+    answered = [i for i in invitees if i.rsvp_status not in services.INVITABLE]
+    services.issue_rsvp_links(institute, answered)
+    waiting = [i for i in invitees if i.rsvp_status == RsvpStatus.INVITED]
+    services.send_invitations(institute, waiting, organizer, current_app.config["BASE_URL"])
+    # They were invited a while ago: `flask remind` has someone to remind in the demo.
+    for n, invitee in enumerate(waiting):
+        invitee.invited_at = now - timedelta(days=9 + n)
+        invitee.reminders_sent = n % 2
+        invitee.last_reminded_at = now - timedelta(days=8) if n % 2 else None

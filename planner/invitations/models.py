@@ -1,9 +1,10 @@
 """Invitees, their secret links and the append-only history of their status."""
 
 import enum
+import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db import TimestampMixin, UTCDateTime, utcnow
@@ -40,6 +41,8 @@ class Invitee(TimestampMixin, db.Model):
         # E-mails are stored lower-cased, so this is case-insensitive.
         UniqueConstraint("institute_id", "email"),
         Index("ix_invitee_institute_status", "institute_id", "rsvp_status"),
+        # The list is sorted by name within an institute, page by page.
+        Index("ix_invitee_institute_search_name", "institute_id", "search_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +71,9 @@ class Invitee(TimestampMixin, db.Model):
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Soft delete: removed invitees keep their history but vanish from lists.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Casefolded name, passport name and e-mail: SQLite's lower() knows only ASCII, so the
+    # search compares this column with a casefolded query on every backend (Cyrillic too).
+    search_name: Mapped[str] = mapped_column(String(700), default="")
 
     institute: Mapped["Institute"] = relationship()  # noqa: F821
 
@@ -78,6 +84,23 @@ class Invitee(TimestampMixin, db.Model):
     @property
     def birth_date(self) -> date | None:
         return date.fromisoformat(self.date_of_birth) if self.date_of_birth else None
+
+    def refresh_search_name(self) -> None:
+        parts = (self.full_name or "", self.passport_name or "", self.email or "")
+        self.search_name = search_key(" ".join(parts))[:700]
+
+
+def search_key(text: str) -> str:
+    """How names are compared in searches: NFKC, casefolded, ё as е, single spaces."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    return " ".join(folded.split())
+
+
+@event.listens_for(Invitee, "before_insert")
+@event.listens_for(Invitee, "before_update")
+def _keep_search_name(mapper, connection, invitee: Invitee) -> None:
+    # Every path that writes an invitee (forms, import, demo, factories) keeps it in step.
+    invitee.refresh_search_name()
 
 
 class LinkPurpose(enum.StrEnum):
