@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext, refresh
+from flask_babel import ngettext
 from flask_login import current_user
 
 from planner.extensions import db, limiter
@@ -53,16 +53,6 @@ SECRET_PATHS = ("/r/", "/me/")
 def _template_globals(state) -> None:
     # Globals (not a context processor) so imported macros see them too.
     state.app.jinja_env.globals.update(rsvp_labels=STATUS_LABELS, invitee_role_labels=ROLE_LABELS)
-
-
-@bp.before_app_request
-def forget_previous_locale():
-    """Each request chooses its language afresh (g.locale is set by invitee pages).
-
-    Matters where one app context serves several requests, as in the test client.
-    """
-    g.pop("locale", None)
-    refresh()
 
 
 @bp.after_app_request

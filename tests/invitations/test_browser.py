@@ -1,10 +1,6 @@
 """The invitee's path in real Chromium at phone width: link, answer, details (CSRF on)."""
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from planner.extensions import db
 from planner.invitations.models import Invitee, RsvpStatus
@@ -13,8 +9,6 @@ from tests.plugins.invitee_session import make_link
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 
 @pytest.fixture
 def app_config():
@@ -22,23 +16,8 @@ def app_config():
 
 
 @pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def phone():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU")
-        yield context.new_page()
-        browser.close()
+def phone(new_page):
+    return new_page(locale="ru-RU")
 
 
 def fits_the_screen(page) -> bool:
@@ -92,13 +71,8 @@ def test_a_details_mistake_is_shown_next_to_the_field_in_russian(live_server, ph
 
 
 @pytest.fixture
-def desktop():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
-        yield context.new_page()
-        browser.close()
+def desktop(new_page):
+    return new_page(width=1200, height=900, locale="en-GB")
 
 
 def test_organizer_selects_everyone_previews_and_sends(live_server, desktop, organizer, institute):

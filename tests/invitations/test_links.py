@@ -188,11 +188,17 @@ def test_only_the_hash_of_a_sent_token_is_stored(organizer, institute, invitee):
     assert token not in repr(db.session.execute(select(AccessLink.__table__)).all())
 
 
-def test_links_use_the_configured_base_url_never_the_host_header(owner_client, institute, invitee):
-    owner_client.post(
-        f"/institutes/{institute.slug}/invitees/send",
-        data={"invitee": [invitee.id]},
-        headers={"Host": "evil.example"},
+def test_links_use_the_configured_base_url_never_the_host_header(
+    client, organizer, institute, invitee
+):
+    evil = {"Host": "evil.example"}
+    client.post(
+        "/login",
+        data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD},
+        headers=evil,
+    )
+    client.post(
+        f"/institutes/{institute.slug}/invitees/send", data={"invitee": [invitee.id]}, headers=evil
     )
     assert link_in(outbox()[0]).startswith("http://planner.test/r/")
 

@@ -54,10 +54,23 @@ def _browser():
 
 
 @pytest.fixture
-def page(_browser):
-    """A fresh browser page at a phone's width (360 px) unless a test resizes it."""
-    context = _browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(_browser):
+    """Open browser pages in fresh contexts: ``new_page(width=, height=, locale=)``."""
+    contexts = []
+
+    def open_page(width: int = 360, height: int = 740, locale: str = "en-US"):
+        context = _browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser page at a phone's width (360 px)."""
+    return new_page()

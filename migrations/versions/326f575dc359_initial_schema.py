@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 54e50af92b99
+Revision ID: 326f575dc359
 Revises: 
-Create Date: 2026-11-26 08:26:05.889472
+Create Date: 2026-11-26 08:30:56.186608
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '54e50af92b99'
+revision = '326f575dc359'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -99,6 +99,7 @@ def upgrade():
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
     sa.Column('last_reminded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('search_name', sa.String(length=700), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_invitee_institute_id_institute'), ondelete='CASCADE'),
@@ -106,6 +107,7 @@ def upgrade():
     sa.UniqueConstraint('institute_id', 'email', name=op.f('uq_invitee_institute_id_email'))
     )
     with op.batch_alter_table('invitee', schema=None) as batch_op:
+        batch_op.create_index('ix_invitee_institute_search_name', ['institute_id', 'search_name'], unique=False)
         batch_op.create_index('ix_invitee_institute_status', ['institute_id', 'rsvp_status'], unique=False)
 
     op.create_table('membership',
@@ -415,6 +417,7 @@ def downgrade():
     op.drop_table('membership')
     with op.batch_alter_table('invitee', schema=None) as batch_op:
         batch_op.drop_index('ix_invitee_institute_status')
+        batch_op.drop_index('ix_invitee_institute_search_name')
 
     op.drop_table('invitee')
     with op.batch_alter_table('hotel', schema=None) as batch_op:
