@@ -1,4 +1,4 @@
-"""Pages of the travel package: travel legs, visas, accommodation, manifests, exports, /me/travel."""
+"""Pages of travel: legs, visas, accommodation, manifests, exports and /me/travel."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
