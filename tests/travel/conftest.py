@@ -30,6 +30,7 @@ def invitee(institute):
         country="TJ",
         nationality="TJ",
         phone="+992 900 000 001",
+        language="en",  # her /me/ pages are in English; tests/travel/test_i18n.py reads Russian
         rsvp_status=RsvpStatus.CONFIRMED,
     )
 
