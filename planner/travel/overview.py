@@ -19,7 +19,8 @@ from planner.travel.risks import (
 )
 from planner.travel.services import nights
 
-# The parts of one country's bar, in stacking order, each with its CSS class and legend.
+# The parts of one country's bar, in stacking order, each with its legend. The panel sits on
+# the shared dashboard (no stylesheet of ours there), so colours are SVG fill attributes.
 SEGMENTS = (
     ("ready", _l("confirmed, visa and travel in order")),
     ("visa", _l("confirmed, visa pending")),
@@ -27,6 +28,14 @@ SEGMENTS = (
     ("pending", _l("not answered yet")),
     ("absent", _l("declined or withdrawn")),
 )
+# Colour-blind-safe (Okabe-Ito) fills, each with enough contrast against white.
+SEGMENT_COLOURS = {
+    "ready": "#009e73",
+    "visa": "#d55e00",
+    "travel": "#e69f00",
+    "pending": "#0072b2",
+    "absent": "#999999",
+}
 
 
 def segment_of(invitee: Invitee, data: TravelData) -> str:

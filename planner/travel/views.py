@@ -46,10 +46,16 @@ from planner.travel.risks import all_findings, findings_for, load_travel_data
 from planner.travel.zones import country_zone
 
 bp = Blueprint("travel", __name__, cli_group=None)
+# One child per institute tab (the tab of the current endpoint's group is highlighted),
+# and one for the invitee's own pages: endpoints read travel.legs.*, travel.visas.*, ...
+legs_bp = Blueprint("legs", __name__)
+visas_bp = Blueprint("visas", __name__)
+rooms_bp = Blueprint("accommodation", __name__)
+me_bp = Blueprint("me", __name__)
 
-add_section("travel.index", _l("Travel"), 20)
-add_section("travel.visas", _l("Visas"), 25)
-add_section("travel.accommodation", _l("Accommodation"), 30)
+add_section("travel.legs.index", _l("Travel"), 20)
+add_section("travel.visas.index", _l("Visas"), 25)
+add_section("travel.accommodation.index", _l("Accommodation"), 30)
 
 ORG = "/institutes/<slug>"
 
@@ -139,6 +145,7 @@ def dashboard_panel(institute):
         "rows": rows,
         "chart": overview.stacked_chart(rows),
         "segments": overview.SEGMENTS,
+        "colours": overview.SEGMENT_COLOURS,
         "findings": all_findings(data),
         "invitee_list_url": invitee_list_url,
     }
@@ -169,7 +176,7 @@ def me_panel(invitee):
 # --- travel legs (organizers) --------------------------------------------------------------
 
 
-@bp.get(f"{ORG}/travel/")
+@legs_bp.get(f"{ORG}/travel/", endpoint="index")
 @institute_view()
 def index(institute):
     data = load_travel_data(institute)
@@ -195,7 +202,7 @@ def index(institute):
     )
 
 
-@bp.get(f"{ORG}/travel/invitees/<int:invitee_id>")
+@legs_bp.get(f"{ORG}/travel/invitees/<int:invitee_id>", endpoint="invitee")
 @institute_view()
 def invitee(institute, invitee_id: int):
     person = _invitee_of(institute, invitee_id)
@@ -274,33 +281,37 @@ def _save_leg(form: LegForm, invitee, leg: TravelLeg | None, **who) -> bool:
     return True
 
 
-@bp.route(f"{ORG}/travel/invitees/<int:invitee_id>/legs/new", methods=["GET", "POST"])
+@legs_bp.route(
+    f"{ORG}/travel/invitees/<int:invitee_id>/legs/new", methods=["GET", "POST"], endpoint="new_leg"
+)
 @institute_view("editor")
 def new_leg(institute, invitee_id: int):
     person = _invitee_of(institute, invitee_id)
     form = _leg_form(person)
     if _save_leg(form, person, None, organizer=current_user):
         flash(_("The travel leg is saved."), "success")
-        return redirect(url_for("travel.invitee", slug=institute.slug, invitee_id=person.id))
+        return redirect(url_for("travel.legs.invitee", slug=institute.slug, invitee_id=person.id))
     return render_template(
         "travel/leg_form.html", institute=institute, invitee=person, form=form, leg=None
     ), (400 if form.errors else 200)
 
 
-@bp.route(f"{ORG}/travel/legs/<int:leg_id>/edit", methods=["GET", "POST"])
+@legs_bp.route(f"{ORG}/travel/legs/<int:leg_id>/edit", methods=["GET", "POST"], endpoint="edit_leg")
 @institute_view("editor")
 def edit_leg(institute, leg_id: int):
     leg = _leg_of(institute, leg_id)
     form = _leg_form(leg.invitee, leg)
     if _save_leg(form, leg.invitee, leg, organizer=current_user):
         flash(_("The travel leg is saved."), "success")
-        return redirect(url_for("travel.invitee", slug=institute.slug, invitee_id=leg.invitee_id))
+        return redirect(
+            url_for("travel.legs.invitee", slug=institute.slug, invitee_id=leg.invitee_id)
+        )
     return render_template(
         "travel/leg_form.html", institute=institute, invitee=leg.invitee, form=form, leg=leg
     ), (400 if form.errors else 200)
 
 
-@bp.post(f"{ORG}/travel/legs/<int:leg_id>/delete")
+@legs_bp.post(f"{ORG}/travel/legs/<int:leg_id>/delete", endpoint="delete_leg")
 @institute_view("editor")
 def delete_leg(institute, leg_id: int):
     leg = _leg_of(institute, leg_id)
@@ -309,7 +320,7 @@ def delete_leg(institute, leg_id: int):
         services.delete_leg(leg, organizer=current_user)
         db.session.commit()
         flash(_("The travel leg is deleted."), "success")
-    return redirect(url_for("travel.invitee", slug=institute.slug, invitee_id=invitee_id))
+    return redirect(url_for("travel.legs.invitee", slug=institute.slug, invitee_id=invitee_id))
 
 
 # --- manifests and exports -----------------------------------------------------------------
@@ -320,13 +331,13 @@ def _no_store(response):
     return response
 
 
-@bp.get(f"{ORG}/travel/arrivals")
+@legs_bp.get(f"{ORG}/travel/arrivals", endpoint="arrivals")
 @institute_view()
 def arrivals(institute):
     return _manifest_page(institute, "arrival")
 
 
-@bp.get(f"{ORG}/travel/departures")
+@legs_bp.get(f"{ORG}/travel/departures", endpoint="departures")
 @institute_view()
 def departures(institute):
     return _manifest_page(institute, "departure")
@@ -350,13 +361,13 @@ def csv_download(text: str, filename: str) -> Response:
     return _no_store(response)
 
 
-@bp.get(f"{ORG}/travel/arrivals.csv")
+@legs_bp.get(f"{ORG}/travel/arrivals.csv", endpoint="arrivals_csv")
 @institute_view("editor")
 def arrivals_csv(institute):
     return _manifest_csv(institute, "arrival")
 
 
-@bp.get(f"{ORG}/travel/departures.csv")
+@legs_bp.get(f"{ORG}/travel/departures.csv", endpoint="departures_csv")
 @institute_view("editor")
 def departures_csv(institute):
     return _manifest_csv(institute, "departure")
@@ -399,7 +410,7 @@ def _manifest_csv(institute, direction: str) -> Response:
     return csv_download(csv_text(header, rows), f"{institute.slug}-{name}.csv")
 
 
-@bp.get(f"{ORG}/travel/export.csv")
+@legs_bp.get(f"{ORG}/travel/export.csv", endpoint="export_csv")
 @institute_view("editor")
 def export_csv(institute):
     """Invitees with their RSVP, visa, travel and room status; no passport data."""
@@ -463,7 +474,7 @@ def export_csv(institute):
     return csv_download(csv_text(header, rows), f"{institute.slug}-travel-status.csv")
 
 
-@bp.get(f"{ORG}/visas/export.csv")
+@visas_bp.get(f"{ORG}/visas/export.csv", endpoint="export_csv")
 @institute_view("owner")
 def visa_export_csv(institute):
     """The one export with passport numbers: invitees with a visa case; owners only."""
@@ -514,7 +525,7 @@ def visa_export_csv(institute):
 # --- visas ---------------------------------------------------------------------------------
 
 
-@bp.get(f"{ORG}/visas/")
+@visas_bp.get(f"{ORG}/visas/", endpoint="index")
 @institute_view()
 def visas(institute):
     return _render_visas(institute, VisaRuleForm(), _settings_form(institute))
@@ -554,7 +565,7 @@ def _render_visas(institute, rule_form, settings_form, status=400):
     return page, (status if has_errors else 200)
 
 
-@bp.post(f"{ORG}/visas/rules")
+@visas_bp.post(f"{ORG}/visas/rules", endpoint="save_rule")
 @institute_view("editor")
 def save_visa_rule(institute):
     form = VisaRuleForm()
@@ -572,11 +583,11 @@ def save_visa_rule(institute):
         )
         db.session.commit()
         flash(_("The visa rule is saved."), "success")
-        return redirect(url_for("travel.visas", slug=institute.slug))
+        return redirect(url_for("travel.visas.index", slug=institute.slug))
     return _render_visas(institute, form, _settings_form(institute))
 
 
-@bp.post(f"{ORG}/visas/rules/<int:rule_id>/delete")
+@visas_bp.post(f"{ORG}/visas/rules/<int:rule_id>/delete", endpoint="delete_rule")
 @institute_view("editor")
 def delete_visa_rule(institute, rule_id: int):
     rule = _rule_of(institute, rule_id)
@@ -584,10 +595,10 @@ def delete_visa_rule(institute, rule_id: int):
         services.delete_visa_rule(rule, institute, current_user)
         db.session.commit()
         flash(_("The visa rule is deleted."), "success")
-    return redirect(url_for("travel.visas", slug=institute.slug))
+    return redirect(url_for("travel.visas.index", slug=institute.slug))
 
 
-@bp.post(f"{ORG}/visas/settings")
+@visas_bp.post(f"{ORG}/visas/settings", endpoint="save_settings")
 @institute_view("editor")
 def save_settings(institute):
     form = TravelSettingsForm()
@@ -597,11 +608,11 @@ def save_settings(institute):
         )
         db.session.commit()
         flash(_("The settings of the checks are saved."), "success")
-        return redirect(url_for("travel.visas", slug=institute.slug))
+        return redirect(url_for("travel.visas.index", slug=institute.slug))
     return _render_visas(institute, VisaRuleForm(formdata=None), form)
 
 
-@bp.post(f"{ORG}/visas/cases/open")
+@visas_bp.post(f"{ORG}/visas/cases/open", endpoint="open_cases")
 @institute_view("editor")
 def open_visa_cases(institute):
     if ConfirmForm().validate_on_submit():
@@ -611,21 +622,21 @@ def open_visa_cases(institute):
             _("Visa cases opened: %(count)d.", count=count) if count else _("No case to open."),
             "success",
         )
-    return redirect(url_for("travel.visas", slug=institute.slug))
+    return redirect(url_for("travel.visas.index", slug=institute.slug))
 
 
-@bp.post(f"{ORG}/travel/invitees/<int:invitee_id>/visa-case")
+@visas_bp.post(f"{ORG}/visas/invitees/<int:invitee_id>/case", endpoint="open_case")
 @institute_view("editor")
 def open_visa_case(institute, invitee_id: int):
     person = _invitee_of(institute, invitee_id)
     if ConfirmForm().validate_on_submit():
         case = services.open_visa_case(person, organizer=current_user)
         db.session.commit()
-        return redirect(url_for("travel.visa_case", slug=institute.slug, case_id=case.id))
-    return redirect(url_for("travel.invitee", slug=institute.slug, invitee_id=person.id))
+        return redirect(url_for("travel.visas.case", slug=institute.slug, case_id=case.id))
+    return redirect(url_for("travel.legs.invitee", slug=institute.slug, invitee_id=person.id))
 
 
-@bp.get(f"{ORG}/visas/cases/<int:case_id>")
+@visas_bp.get(f"{ORG}/visas/cases/<int:case_id>", endpoint="case")
 @institute_view()
 def visa_case(institute, case_id: int):
     case = _case_of(institute, case_id)
@@ -645,7 +656,7 @@ def _render_case(institute, case, form, status=200):
     ), status
 
 
-@bp.post(f"{ORG}/visas/cases/<int:case_id>/status")
+@visas_bp.post(f"{ORG}/visas/cases/<int:case_id>/status", endpoint="move_case")
 @institute_view("editor")
 def move_visa_case(institute, case_id: int):
     case = _case_of(institute, case_id)
@@ -660,11 +671,11 @@ def move_visa_case(institute, case_id: int):
         else:
             db.session.commit()
             flash(_("The visa status is changed."), "success")
-            return redirect(url_for("travel.visa_case", slug=institute.slug, case_id=case.id))
+            return redirect(url_for("travel.visas.case", slug=institute.slug, case_id=case.id))
     return _render_case(institute, case, form, 400)
 
 
-@bp.post(f"{ORG}/visas/cases/<int:case_id>/approve-letter")
+@visas_bp.post(f"{ORG}/visas/cases/<int:case_id>/approve-letter", endpoint="approve_letter")
 @institute_view("editor")
 def approve_letter(institute, case_id: int):
     case = _case_of(institute, case_id)
@@ -676,13 +687,13 @@ def approve_letter(institute, case_id: int):
         else:
             db.session.commit()
             flash(_("The letter request is approved."), "success")
-    return redirect(url_for("travel.visa_case", slug=institute.slug, case_id=case.id))
+    return redirect(url_for("travel.visas.case", slug=institute.slug, case_id=case.id))
 
 
 # --- accommodation -------------------------------------------------------------------------
 
 
-@bp.get(f"{ORG}/accommodation/")
+@rooms_bp.get(f"{ORG}/accommodation/", endpoint="index")
 @institute_view()
 def accommodation(institute):
     data = load_travel_data(institute)
@@ -702,7 +713,7 @@ def accommodation(institute):
     )
 
 
-@bp.get(f"{ORG}/accommodation/rooming")
+@rooms_bp.get(f"{ORG}/accommodation/rooming", endpoint="rooming")
 @institute_view()
 def rooming(institute):
     data = load_travel_data(institute)
@@ -712,13 +723,17 @@ def rooming(institute):
     return _no_store(Response(page))
 
 
-@bp.route(f"{ORG}/accommodation/hotels/new", methods=["GET", "POST"])
+@rooms_bp.route(f"{ORG}/accommodation/hotels/new", methods=["GET", "POST"], endpoint="new_hotel")
 @institute_view("editor")
 def new_hotel(institute):
     return _hotel_page(institute, None)
 
 
-@bp.route(f"{ORG}/accommodation/hotels/<int:hotel_id>/edit", methods=["GET", "POST"])
+@rooms_bp.route(
+    f"{ORG}/accommodation/hotels/<int:hotel_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="edit_hotel",
+)
 @institute_view("editor")
 def edit_hotel(institute, hotel_id: int):
     return _hotel_page(institute, _hotel_of(institute, hotel_id))
@@ -737,13 +752,13 @@ def _hotel_page(institute, hotel):
         )
         db.session.commit()
         flash(_("The hotel is saved."), "success")
-        return redirect(url_for("travel.accommodation", slug=institute.slug))
+        return redirect(url_for("travel.accommodation.index", slug=institute.slug))
     return render_template("travel/hotel_form.html", institute=institute, form=form, hotel=hotel), (
         400 if form.errors else 200
     )
 
 
-@bp.post(f"{ORG}/accommodation/hotels/<int:hotel_id>/delete")
+@rooms_bp.post(f"{ORG}/accommodation/hotels/<int:hotel_id>/delete", endpoint="delete_hotel")
 @institute_view("editor")
 def delete_hotel(institute, hotel_id: int):
     hotel = _hotel_of(institute, hotel_id)
@@ -751,7 +766,7 @@ def delete_hotel(institute, hotel_id: int):
         services.delete_hotel(hotel, institute, current_user)
         db.session.commit()
         flash(_("The hotel and its room assignments are deleted."), "success")
-    return redirect(url_for("travel.accommodation", slug=institute.slug))
+    return redirect(url_for("travel.accommodation.index", slug=institute.slug))
 
 
 def _room_form(institute, assignment=None) -> RoomForm:
@@ -785,13 +800,19 @@ def _room_form(institute, assignment=None) -> RoomForm:
     return form
 
 
-@bp.route(f"{ORG}/accommodation/rooms/new", methods=["GET", "POST"])
+@rooms_bp.route(
+    f"{ORG}/accommodation/rooms/new", methods=["GET", "POST"], endpoint="new_assignment"
+)
 @institute_view("editor")
 def new_assignment(institute):
     return _room_page(institute, None)
 
 
-@bp.route(f"{ORG}/accommodation/rooms/<int:assignment_id>/edit", methods=["GET", "POST"])
+@rooms_bp.route(
+    f"{ORG}/accommodation/rooms/<int:assignment_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="edit_assignment",
+)
 @institute_view("editor")
 def edit_assignment(institute, assignment_id: int):
     return _room_page(institute, _assignment_of(institute, assignment_id))
@@ -816,13 +837,15 @@ def _room_page(institute, assignment):
         else:
             db.session.commit()
             flash(_("The room assignment is saved."), "success")
-            return redirect(url_for("travel.accommodation", slug=institute.slug))
+            return redirect(url_for("travel.accommodation.index", slug=institute.slug))
     return render_template(
         "travel/room_form.html", institute=institute, form=form, assignment=assignment
     ), (400 if form.errors else 200)
 
 
-@bp.post(f"{ORG}/accommodation/rooms/<int:assignment_id>/delete")
+@rooms_bp.post(
+    f"{ORG}/accommodation/rooms/<int:assignment_id>/delete", endpoint="delete_assignment"
+)
 @institute_view("editor")
 def delete_assignment(institute, assignment_id: int):
     assignment = _assignment_of(institute, assignment_id)
@@ -830,13 +853,13 @@ def delete_assignment(institute, assignment_id: int):
         services.delete_assignment(assignment, institute, current_user)
         db.session.commit()
         flash(_("The room assignment is deleted."), "success")
-    return redirect(url_for("travel.accommodation", slug=institute.slug))
+    return redirect(url_for("travel.accommodation.index", slug=institute.slug))
 
 
 # --- the invitee's own pages (/me/travel) --------------------------------------------------
 
 
-@bp.get("/me/travel")
+@me_bp.get("/me/travel", endpoint="index")
 @invitee_view
 def me_travel(invitee):
     case = db.session.scalar(select(VisaCase).where(VisaCase.invitee_id == invitee.id))
@@ -857,32 +880,32 @@ def me_travel(invitee):
     )
 
 
-@bp.route("/me/travel/legs/new", methods=["GET", "POST"])
+@me_bp.route("/me/travel/legs/new", methods=["GET", "POST"], endpoint="new_leg")
 @invitee_view
 def me_new_leg(invitee):
     form = _leg_form(invitee)
     if _save_leg(form, invitee, None, by_invitee=True):
         flash(_("Thank you: your travel leg is saved."), "success")
-        return redirect(url_for("travel.me_travel"))
+        return redirect(url_for("travel.me.index"))
     return render_template(
         "travel/me_leg_form.html", invitee=invitee, institute=invitee.institute, form=form, leg=None
     ), (400 if form.errors else 200)
 
 
-@bp.route("/me/travel/legs/<int:leg_id>/edit", methods=["GET", "POST"])
+@me_bp.route("/me/travel/legs/<int:leg_id>/edit", methods=["GET", "POST"], endpoint="edit_leg")
 @invitee_view
 def me_edit_leg(invitee, leg_id: int):
     leg = _my_leg(invitee, leg_id)
     form = _leg_form(invitee, leg)
     if _save_leg(form, invitee, leg, by_invitee=True):
         flash(_("Thank you: your travel leg is saved."), "success")
-        return redirect(url_for("travel.me_travel"))
+        return redirect(url_for("travel.me.index"))
     return render_template(
         "travel/me_leg_form.html", invitee=invitee, institute=invitee.institute, form=form, leg=leg
     ), (400 if form.errors else 200)
 
 
-@bp.post("/me/travel/legs/<int:leg_id>/delete")
+@me_bp.post("/me/travel/legs/<int:leg_id>/delete", endpoint="delete_leg")
 @invitee_view
 def me_delete_leg(invitee, leg_id: int):
     leg = _my_leg(invitee, leg_id)
@@ -890,10 +913,10 @@ def me_delete_leg(invitee, leg_id: int):
         services.delete_leg(leg, by_invitee=True)
         db.session.commit()
         flash(_("The travel leg is deleted."), "success")
-    return redirect(url_for("travel.me_travel"))
+    return redirect(url_for("travel.me.index"))
 
 
-@bp.post("/me/travel/visa-letter")
+@me_bp.post("/me/travel/visa-letter", endpoint="request_letter")
 @invitee_view
 def me_request_letter(invitee):
     if ConfirmForm().validate_on_submit():
@@ -905,4 +928,8 @@ def me_request_letter(invitee):
         else:
             db.session.commit()
             flash(_("Your request for an invitation letter is sent to the organizers."), "success")
-    return redirect(url_for("travel.me_travel"))
+    return redirect(url_for("travel.me.index"))
+
+
+for child in (legs_bp, visas_bp, rooms_bp, me_bp):
+    bp.register_blueprint(child)

@@ -60,6 +60,7 @@ def test_the_manifest_shows_the_final_arrival_and_where_the_journey_began(instit
 
     [(day, [entry])] = overview.manifest(risks.load_travel_data(institute), "arrival")
 
+    assert day.isoformat() == "2027-04-11"
     assert (entry.origin, entry.leg.to_place, entry.leg.number) == (
         "Amman (AMM)",
         "Shymkent (CIT)",

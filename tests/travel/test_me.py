@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.invitations.models import RsvpStatus
-from planner.security.models import AuditEvent
 from planner.sections import render_panels
+from planner.security.models import AuditEvent
 from planner.travel import services
 from planner.travel.models import TravelLeg, VisaCase, VisaStatus
 from tests import factories
