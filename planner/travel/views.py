@@ -99,7 +99,7 @@ def _leg_of(institute, leg_id: int) -> TravelLeg:
 
 def _case_of(institute, case_id: int) -> VisaCase:
     case = db.session.get(VisaCase, case_id)
-    if case is None or case.invitee.institute_id != institute.id:
+    if case is None or case.invitee.institute_id != institute.id or case.invitee.removed_at:
         abort(404)
     return case
 

@@ -172,3 +172,33 @@ def test_filtered_lists_the_counts_link_to(client, login, organizer, institute):
     db.session.commit()
     visas = client.get(f"/institutes/{institute.slug}/visas/?status=open").get_data(as_text=True)
     assert "Айгуль" in visas and "Динара" not in visas
+
+
+def test_every_travel_list_runs_a_constant_number_of_queries(
+    client, login, organizer, count_queries
+):
+    small = factories.make_institute(owner=organizer)
+    large = factories.make_institute(owner=organizer)
+    populate(small, 4)
+    populate(large, 80)
+    login(organizer)
+    pages = [
+        "travel/",
+        "travel/?rsvp=all",
+        "travel/arrivals",
+        "travel/departures",
+        "travel/export.csv",
+        "visas/",
+        "accommodation/",
+        "accommodation/rooming",
+    ]
+
+    counts = {}
+    for slug in (small.slug, large.slug):
+        for page in pages:
+            db.session.expunge_all()
+            with count_queries() as counter:
+                assert client.get(f"/institutes/{slug}/{page}").status_code == 200
+            counts[slug, page] = counter.count
+
+    assert [counts[small.slug, p] for p in pages] == [counts[large.slug, p] for p in pages]
