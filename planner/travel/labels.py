@@ -41,3 +41,15 @@ RSVP_LABELS = {
     RsvpStatus.WAITLISTED: _l("waitlisted"),
     RsvpStatus.WITHDRAWN: _l("withdrawn"),
 }
+
+RISK_KIND_LABELS = {
+    "visa": _l("visa not approved in time"),
+    "passport": _l("passport expires too soon"),
+    "visa_free_days": _l("stay longer than the visa-free days"),
+    "visa_rule": _l("visa need unknown"),
+    "travel": _l("no travel details"),
+    "arrival_late": _l("arrives after the start"),
+    "departure_early": _l("leaves before the end"),
+    "no_bed": _l("no bed"),
+    "bed_held": _l("bed held for someone not coming"),
+}

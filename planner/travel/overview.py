@@ -71,8 +71,9 @@ def by_nationality(data: TravelData) -> list[CountryRow]:
     rows: dict[str, CountryRow] = {}
     for invitee in data.present:
         code = invitee.nationality or ""
-        row = rows.setdefault(code, CountryRow(code, country_name(code) if code else ""))
-        row.counts[segment_of(invitee, data)] += 1
+        if code not in rows:
+            rows[code] = CountryRow(code, country_name(code) if code else "")
+        rows[code].counts[segment_of(invitee, data)] += 1
     return sorted(rows.values(), key=lambda r: (not r.code, r.name.casefold()))
 
 

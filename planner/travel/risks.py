@@ -8,15 +8,16 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from gettext import NullTranslations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from babel import Locale
+from flask_babel import get_translations
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
 
 from planner.agenda.models import Session, SessionStatus
 from planner.extensions import db
-from planner.formatting import country_name, format_day, format_local
+from planner.formatting import country_name, current_locale, format_day, format_local
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus
 from planner.travel.models import (
@@ -55,6 +56,26 @@ class Finding:
     severity: str = "warning"  # "danger" when the person cannot come as planned
 
 
+# What the checks and lists read of an invitee: plain rows (no passport number, no birth
+# date), which are fast to load and leave the session's Invitee objects alone.
+INVITEE_COLUMNS = (
+    Invitee.id,
+    Invitee.institute_id,
+    Invitee.full_name,
+    Invitee.passport_name,
+    Invitee.email,
+    Invitee.phone,
+    Invitee.organization,
+    Invitee.country,
+    Invitee.nationality,
+    Invitee.role,
+    Invitee.language,
+    Invitee.rsvp_status,
+    Invitee.passport_expiry,
+    Invitee.removed_at,
+)
+
+
 @dataclass
 class TravelData:
     """Everything the checks read about one institute, loaded once."""
@@ -62,7 +83,7 @@ class TravelData:
     institute: Institute
     today: date
     settings: TravelSettings
-    invitees: list[Invitee]  # removed ones included: their beds may still be held
+    invitees: list  # rows of INVITEE_COLUMNS; removed ones included (beds may be held)
     legs: dict[int, list[TravelLeg]] = field(default_factory=dict)
     cases: dict[int, VisaCase] = field(default_factory=dict)
     rules: dict[str, VisaRule] = field(default_factory=dict)
@@ -70,26 +91,50 @@ class TravelData:
     rooms: dict[int, list[RoomAssignment]] = field(default_factory=dict)
     program_start: datetime | None = None  # aware
     program_end: datetime | None = None
+    # The reader's catalog and locale, looked up once: checks word hundreds of findings.
+    translations: object = None
+    locale: Locale | None = None
+    _words: dict = field(default_factory=dict)
 
-    @property
-    def present(self) -> list[Invitee]:
+    def gettext(self, message: str, **values) -> str:
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
+        values.setdefault("num", num)
+        return self.translations.ngettext(singular, plural, num) % values
+
+    def day(self, value: date) -> str:
+        key = ("day", value)
+        if key not in self._words:
+            self._words[key] = format_day(value, "medium", locale=self.locale)
+        return self._words[key]
+
+    def moment(self, value: datetime) -> str:
+        """An instant in the institute's zone, as on tickets."""
+        return format_local(value, self.institute.timezone, TIME_FORMAT, locale=self.locale)
+
+    def country(self, code: str | None) -> str:
+        key = ("country", code)
+        if key not in self._words:
+            self._words[key] = country_name(code, self.locale)
+        return self._words[key]
+
+    @cached_property
+    def present(self) -> list:
         """Invitees on the list (not removed)."""
         return [i for i in self.invitees if i.removed_at is None]
 
-    @property
-    def confirmed(self) -> list[Invitee]:
+    @cached_property
+    def confirmed(self) -> list:
         return [i for i in self.present if i.rsvp_status == RsvpStatus.CONFIRMED]
 
 
 def load_travel_data(institute: Institute, today: date | None = None) -> TravelData:
     """The institute's invitees, legs, visa rules and cases, hotels and rooms: 8 queries."""
     invitees = list(
-        db.session.scalars(
-            select(Invitee)
-            .options(
-                defer(Invitee.passport_number, raiseload=True),
-                defer(Invitee.date_of_birth, raiseload=True),
-            )
+        db.session.execute(
+            select(*INVITEE_COLUMNS)
             .where(Invitee.institute_id == institute.id)
             .order_by(Invitee.full_name, Invitee.id)
         )
@@ -147,7 +192,17 @@ def load_travel_data(institute: Institute, today: date | None = None) -> TravelD
         rooms=dict(rooms),
         program_start=first.replace(tzinfo=zone),
         program_end=last.replace(tzinfo=zone),
+        translations=_reader_translations(),
+        locale=current_locale(),
     )
+
+
+def _reader_translations():
+    """The reader's catalog; outside a request (commands, documents) the English text."""
+    try:
+        return get_translations()
+    except RuntimeError:
+        return NullTranslations()
 
 
 # --- the journey of one person -------------------------------------------------------------
@@ -194,10 +249,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _day(value: date) -> str:
-    return format_day(value, "medium")
-
-
 # --- the checks ----------------------------------------------------------------------------
 
 
@@ -205,6 +256,7 @@ def passport_expiring(data: TravelData) -> list[Finding]:
     """A confirmed invitee's passport must stay valid for at least N months (setting, 6 by
     default) after the institute's last day: expiring on that date is fine, a day earlier
     is flagged."""
+    ngettext = data.ngettext
     months = data.settings.passport_valid_months
     needed_until = add_months(data.institute.end_date, months)
     return [
@@ -219,8 +271,8 @@ def passport_expiring(data: TravelData) -> list[Finding]:
                 "after the institute ends (valid until at least %(needed)s is needed).",
                 months,
                 name=invitee.full_name,
-                expiry=_day(invitee.passport_expiry),
-                needed=_day(needed_until),
+                expiry=data.day(invitee.passport_expiry),
+                needed=data.day(needed_until),
             ),
             "danger",
         )
@@ -246,6 +298,7 @@ def visa_not_approved_in_time(data: TravelData) -> list[Finding]:
     (30 days when the rule gives none) before the first day: from the day that is exactly
     the lead time before the start, a visa not yet approved is flagged. A refused visa is
     always flagged."""
+    _, ngettext = data.gettext, data.ngettext
     findings = []
     start = data.institute.start_date
     for invitee in data.confirmed:
@@ -270,7 +323,7 @@ def visa_not_approved_in_time(data: TravelData) -> list[Finding]:
                 lead,
                 name=invitee.full_name,
                 status=visa_status_label(status),
-                start=_day(start),
+                start=data.day(start),
             )
         else:
             continue
@@ -282,6 +335,7 @@ def nationality_without_rule(data: TravelData) -> list[Finding]:
     """Every confirmed invitee's nationality needs a visa rule that is not "unknown";
     otherwise nobody knows whether they need a visa, and it is flagged (unless a visa case
     already says it)."""
+    _ = data.gettext
     findings = []
     for invitee in data.confirmed:
         if invitee.id in data.cases:
@@ -296,7 +350,7 @@ def nationality_without_rule(data: TravelData) -> list[Finding]:
             message = _(
                 "No visa rule is known for nationals of %(country)s: "
                 "whether %(name)s needs a visa is unknown.",
-                country=country_name(invitee.nationality),
+                country=data.country(invitee.nationality),
                 name=invitee.full_name,
             )
         else:
@@ -308,6 +362,7 @@ def nationality_without_rule(data: TravelData) -> list[Finding]:
 def travel_details_missing(data: TravelData) -> list[Finding]:
     """From N days before the first day (setting, 21 by default), exactly that day included,
     a confirmed invitee with no arrival leg is flagged."""
+    ngettext = data.ngettext
     days = data.settings.travel_details_days
     start = data.institute.start_date
     if data.today < start - timedelta(days=days):
@@ -334,8 +389,8 @@ def arrives_late_or_leaves_early(data: TravelData) -> list[Finding]:
     else 09:00 on the first day) and leave no earlier than it ends (the last session's end,
     else 18:00 on the last day): arriving exactly at the start or leaving exactly at the end
     is fine, a minute later or earlier is flagged."""
+    _ = data.gettext
     findings = []
-    zone = data.institute.timezone
     for invitee in data.confirmed:
         legs = data.legs.get(invitee.id, [])
         arrival, departure = final_arrival(legs), first_departure(legs)
@@ -348,8 +403,8 @@ def arrives_late_or_leaves_early(data: TravelData) -> list[Finding]:
                     _(
                         "%(name)s arrives on %(arrival)s, after the program starts (%(start)s).",
                         name=invitee.full_name,
-                        arrival=format_local(arrival.arrives_at, zone, TIME_FORMAT),
-                        start=format_local(data.program_start, zone, TIME_FORMAT),
+                        arrival=data.moment(arrival.arrives_at),
+                        start=data.moment(data.program_start),
                     ),
                 )
             )
@@ -362,8 +417,8 @@ def arrives_late_or_leaves_early(data: TravelData) -> list[Finding]:
                     _(
                         "%(name)s leaves on %(departure)s, before the program ends (%(end)s).",
                         name=invitee.full_name,
-                        departure=format_local(departure.departs_at, zone, TIME_FORMAT),
-                        end=format_local(data.program_end, zone, TIME_FORMAT),
+                        departure=data.moment(departure.departs_at),
+                        end=data.moment(data.program_end),
                     ),
                 )
             )
@@ -375,6 +430,7 @@ def stay_exceeds_visa_free_days(data: TravelData) -> list[Finding]:
     counting the arrival day and the departure day (in the institute's zone): a stay of
     exactly that many days is fine, one day more is flagged. Without legs the institute's
     first and last days are assumed. An approved visa lifts the limit."""
+    ngettext = data.ngettext
     findings = []
     zone = data.institute.zone
     for invitee in data.confirmed:
@@ -407,9 +463,9 @@ def stay_exceeds_visa_free_days(data: TravelData) -> list[Finding]:
                         rule.visa_free_days,
                         name=invitee.full_name,
                         days=days,
-                        first=_day(first_day),
-                        last=_day(last_day),
-                        country=country_name(invitee.nationality),
+                        first=data.day(first_day),
+                        last=data.day(last_day),
+                        country=data.country(invitee.nationality),
                     ),
                     "danger",
                 )
@@ -421,6 +477,7 @@ def missing_beds(data: TravelData) -> list[Finding]:
     """Once the institute has a hotel, a confirmed invitee needs a bed for every night they
     are present (from their legs when given, else the institute's nights: the first day up
     to the night before the last); uncovered nights are flagged."""
+    ngettext = data.ngettext
     if not data.hotels:
         return []
     findings = []
@@ -443,7 +500,7 @@ def missing_beds(data: TravelData) -> list[Finding]:
                         "%(name)s has no bed on %(num)d nights: %(nights)s.",
                         len(missing),
                         name=invitee.full_name,
-                        nights=", ".join(_day(night) for night in missing),
+                        nights=", ".join(data.day(night) for night in missing),
                     ),
                 )
             )
@@ -453,6 +510,7 @@ def missing_beds(data: TravelData) -> list[Finding]:
 def beds_held_for_absent(data: TravelData) -> list[Finding]:
     """A bed held for someone who declined, withdrew or was removed from the list is
     flagged, so it can be given to someone else."""
+    _ = data.gettext
     findings = []
     for invitee in data.invitees:
         if invitee.removed_at is None and invitee.rsvp_status not in ABSENT_STATUSES:
@@ -469,8 +527,8 @@ def beds_held_for_absent(data: TravelData) -> list[Finding]:
                         "for %(name)s, who is not coming.",
                         room=assignment.room_label,
                         hotel=hotel.name if hotel else "",
-                        first=_day(assignment.check_in),
-                        last=_day(assignment.check_out),
+                        first=data.day(assignment.check_in),
+                        last=data.day(assignment.check_out),
                         name=invitee.full_name,
                     ),
                 )

@@ -15,7 +15,7 @@ from planner.invitations.models import Invitee, RsvpStatus
 from planner.sections import add_section, panel
 from planner.security import audit
 from planner.security.csvsafe import csv_text
-from planner.travel import overview, services
+from planner.travel import overview, risks, services
 from planner.travel.forms import (
     HotelForm,
     LegForm,
@@ -27,6 +27,7 @@ from planner.travel.forms import (
 from planner.travel.labels import (
     DIRECTION_LABELS,
     MODE_LABELS,
+    RISK_KIND_LABELS,
     RSVP_LABELS,
     VISA_REQUIREMENT_LABELS,
     VISA_STATUS_LABELS,
@@ -68,6 +69,7 @@ def travel_labels():
         "mode_labels": MODE_LABELS,
         "direction_labels": DIRECTION_LABELS,
         "rsvp_labels": RSVP_LABELS,
+        "risk_kind_labels": RISK_KIND_LABELS,
     }
 
 
@@ -135,18 +137,24 @@ def _my_leg(invitee, leg_id: int) -> TravelLeg:
 # --- panels on shared pages ----------------------------------------------------------------
 
 
+# The dashboard shows the most serious risks first; the rest are one click away.
+DASHBOARD_RISKS = 8
+
+
 @panel("dashboard", "travel/_dashboard_panel.html", 20)
 def dashboard_panel(institute):
     data = load_travel_data(institute)
     rows = overview.by_nationality(data)
     if not rows:
         return None
+    findings = all_findings(data)
     return {
         "rows": rows,
         "chart": overview.stacked_chart(rows),
         "segments": overview.SEGMENTS,
         "colours": overview.SEGMENT_COLOURS,
-        "findings": all_findings(data),
+        "findings": findings[:DASHBOARD_RISKS],
+        "risk_count": len(findings),
         "invitee_list_url": invitee_list_url,
     }
 
@@ -199,6 +207,23 @@ def index(institute):
         rows=rows,
         filters={"nationality": nationality, "travel": travel, "rsvp": rsvp},
         nationalities=sorted({i.nationality for i in data.present if i.nationality}),
+    )
+
+
+@legs_bp.get(f"{ORG}/travel/risks", endpoint="risks")
+@institute_view()
+def risk_list(institute):
+    """Every finding of every check, the serious ones first."""
+    findings = all_findings(load_travel_data(institute))
+    kind = request.args.get("kind", "")
+    kinds = sorted({f.kind for f in findings})
+    return render_template(
+        "travel/risks.html",
+        institute=institute,
+        findings=[f for f in findings if not kind or f.kind == kind],
+        kinds=kinds,
+        kind=kind,
+        total=len(findings),
     )
 
 
@@ -697,7 +722,6 @@ def approve_letter(institute, case_id: int):
 @institute_view()
 def accommodation(institute):
     data = load_travel_data(institute)
-    kinds = {"no_bed", "bed_held"}
     assignments = sorted(
         (a for rooms in data.rooms.values() for a in rooms),
         key=lambda a: (data.hotels[a.hotel_id].name.casefold(), a.room_label, a.check_in),
@@ -708,7 +732,7 @@ def accommodation(institute):
         institute=institute,
         hotels=list(data.hotels.values()),
         assignments=[(a, invitees[a.invitee_id], data.hotels[a.hotel_id]) for a in assignments],
-        warnings=[f for f in all_findings(data) if f.kind in kinds],
+        warnings=risks.missing_beds(data) + risks.beds_held_for_absent(data),
         confirm=ConfirmForm(),
     )
 

@@ -13,6 +13,7 @@ from tests.travel.factories import make_case, make_hotel, make_leg, make_room, m
 # (endpoint, method, path below /institutes/<slug>, role needed)
 ORGANIZER_ROUTES = [
     ("travel.legs.index", "GET", "travel/", "viewer"),
+    ("travel.legs.risks", "GET", "travel/risks", "viewer"),
     ("travel.legs.invitee", "GET", "travel/invitees/{invitee}", "viewer"),
     ("travel.legs.new_leg", "GET", "travel/invitees/{invitee}/legs/new", "editor"),
     ("travel.legs.new_leg", "POST", "travel/invitees/{invitee}/legs/new", "editor"),

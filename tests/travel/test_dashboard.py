@@ -87,7 +87,10 @@ def test_dashboard_queries_stay_constant_with_500_invitees(client, login, organi
         counts[slug] = counter.count
 
     html = response.get_data(as_text=True)
-    assert "The passport of Участница 497 expires" in html  # the 500 were all looked at
+    total = len(risks.all_findings(risks.load_travel_data(large)))
+    assert total > 100  # the 500 were all looked at, and only a few are listed
+    assert f"All {total} risks" in html
+    assert html.count('class="border-start border-4') == 8
     assert counts[small.slug] == counts[large.slug]
     assert counts[large.slug] <= 14
 
@@ -202,3 +205,19 @@ def test_every_travel_list_runs_a_constant_number_of_queries(
             counts[slug, page] = counter.count
 
     assert [counts[small.slug, p] for p in pages] == [counts[large.slug, p] for p in pages]
+
+
+def test_the_risk_page_lists_every_finding_and_filters_by_kind(client, login, organizer, institute):
+    factories.make_invitee(
+        institute, full_name="Тимур", rsvp_status="confirmed", passport_expiry=date(2027, 5, 1)
+    )
+    factories.make_invitee(institute, full_name="Алия", rsvp_status="confirmed", nationality="TM")
+    login(organizer)
+    url = f"/institutes/{institute.slug}/travel/risks"
+
+    everything = client.get(url).get_data(as_text=True)
+    passports = client.get(f"{url}?kind=passport").get_data(as_text=True)
+
+    assert "The passport of Тимур expires" in everything and "Алия" in everything
+    assert '<option value="passport" selected>passport expires too soon</option>' in passports
+    assert "Тимур" in passports and "Алия" not in passports
