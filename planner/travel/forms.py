@@ -22,7 +22,7 @@ from planner.travel.labels import (
 )
 from planner.travel.zones import zone_names
 
-_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 def _zone_choices(preferred: list[str]) -> list[tuple[str, str]]:

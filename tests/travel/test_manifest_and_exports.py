@@ -126,11 +126,11 @@ def test_status_export_has_status_fields_but_no_passport_data(client, login, org
 
     rows = read_csv(response)
     header, row = rows[0], rows[1]
-    assert "Visa" in header and "Arrival" in header and "Hotel" in header
+    assert "Visa" in header and "Arrives" in header and "Hotel" in header
     record = dict(zip(header, row, strict=True))
     assert record["Name"] == '\'=HYPERLINK("http://evil.example")'
     assert record["Visa"] == "applied"
-    assert record["Arrival"] == "2027-04-11 09:00"
+    assert record["Arrives"] == "2027-04-11 09:00"
     assert (record["Hotel"], record["Room"]) == ("Samal", "201")
     assert "N7300000" not in response.data.decode()
     event = db.session.scalar(
