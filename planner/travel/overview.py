@@ -55,7 +55,9 @@ def segment_of(invitee: Invitee, data: TravelData) -> str:
 class CountryRow:
     code: str
     name: str
-    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by segment
+    rsvp: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by RSVP status
+    no_arrival: int = 0  # confirmed without arrival details, visa pending or not
 
     @property
     def total(self) -> int:
@@ -73,7 +75,13 @@ def by_nationality(data: TravelData) -> list[CountryRow]:
         code = invitee.nationality or ""
         if code not in rows:
             rows[code] = CountryRow(code, country_name(code) if code else "")
-        rows[code].counts[segment_of(invitee, data)] += 1
+        row = rows[code]
+        row.counts[segment_of(invitee, data)] += 1
+        row.rsvp[invitee.rsvp_status.value] += 1
+        confirmed = invitee.rsvp_status == RsvpStatus.CONFIRMED
+        if confirmed and final_arrival(data.legs.get(invitee.id, [])) is None:
+            row.no_arrival += 1
+
     return sorted(rows.values(), key=lambda r: (not r.code, r.name.casefold()))
 
 

@@ -221,3 +221,26 @@ def test_the_risk_page_lists_every_finding_and_filters_by_kind(client, login, or
     assert "The passport of Тимур expires" in everything and "Алия" in everything
     assert '<option value="passport" selected>passport expires too soon</option>' in passports
     assert "Тимур" in passports and "Алия" not in passports
+
+
+def test_the_counts_of_the_table_match_the_lists_they_link_to(client, login, organizer, institute):
+    make_rule(institute, "KG", VisaRequirement.E_VISA, lead_time_days=10)
+    for n in range(4):
+        person = factories.make_invitee(institute, nationality="KG", rsvp_status="confirmed")
+        if n % 2:
+            make_leg(person)
+        if n < 3:
+            make_case(person, VisaStatus.APPROVED if n == 2 else VisaStatus.APPLIED)
+    factories.make_invitee(institute, nationality="KZ", rsvp_status="confirmed")
+    login(organizer)
+
+    html = client.get(f"/institutes/{institute.slug}/").get_data(as_text=True)
+
+    row = re.search(r'<th scope="row">Kyrgyzstan</th>(.*?)</tr>', html, re.S).group(1)
+    links = re.findall(r'<a href="([^"]+)">(\d+)</a>', row)
+    own = [(url.replace("&amp;", "&"), int(n)) for url, n in links if "/invitees/" not in url]
+    assert len(own) == 2
+    for url, count in own:
+        page = client.get(url).get_data(as_text=True)
+        listed = page.split("</caption>")[-1].split("</table>")[0].count('<th scope="row">')
+        assert listed == count, url
