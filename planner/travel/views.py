@@ -85,6 +85,12 @@ def invitee_list_url(institute, **params) -> str:
 # --- scoped loaders: another institute's (or another invitee's) object is 404 ---------------
 
 
+def _of_nationality(rows, nationality: str) -> list:
+    """Rows of one nationality; "NONE" picks those whose nationality is not recorded."""
+    wanted = "" if nationality == "NONE" else nationality
+    return [r for r in rows if (r.invitee.nationality or "") == wanted]
+
+
 def _invitee_of(institute, invitee_id: int) -> Invitee:
     invitee = db.session.get(Invitee, invitee_id)
     if invitee is None or invitee.institute_id != institute.id or invitee.removed_at is not None:
@@ -194,7 +200,7 @@ def index(institute):
     statuses = () if rsvp == "all" else (RsvpStatus.CONFIRMED,)
     rows = overview.travel_rows(data, statuses)
     if nationality:
-        rows = [r for r in rows if (r.invitee.nationality or "") == nationality]
+        rows = _of_nationality(rows, nationality)
     if travel == "missing":
         rows = [r for r in rows if r.arrival is None]
     elif travel == "given":
@@ -566,7 +572,7 @@ def _render_visas(institute, rule_form, settings_form, status=400):
     nationality = request.args.get("nationality", "").upper()
     rows = overview.travel_rows(data)
     if nationality:
-        rows = [r for r in rows if (r.invitee.nationality or "") == nationality]
+        rows = _of_nationality(rows, nationality)
     if status_filter == "open":
         rows = [r for r in rows if r.needs_visa]
     elif status_filter == "none":

@@ -244,3 +244,17 @@ def test_the_counts_of_the_table_match_the_lists_they_link_to(client, login, org
         page = client.get(url).get_data(as_text=True)
         listed = page.split("</caption>")[-1].split("</table>")[0].count('<th scope="row">')
         assert listed == count, url
+
+
+def test_people_without_a_recorded_nationality_have_their_own_filter(
+    client, login, organizer, institute
+):
+    factories.make_invitee(institute, full_name="Без гражданства", nationality=None,
+                           rsvp_status="confirmed")  # fmt: skip
+    factories.make_invitee(institute, full_name="Динара", nationality="KZ", rsvp_status="confirmed")
+    login(organizer)
+
+    html = client.get(f"/institutes/{institute.slug}/travel/?nationality=none&travel=missing")
+
+    page = html.get_data(as_text=True)
+    assert "Без гражданства" in page and "Динара" not in page
