@@ -6,7 +6,7 @@
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from gettext import NullTranslations
@@ -555,4 +555,6 @@ def all_findings(data: TravelData) -> list[Finding]:
 
 
 def findings_for(data: TravelData, invitee_id: int) -> list[Finding]:
-    return [f for f in all_findings(data) if f.invitee_id == invitee_id]
+    """The findings about one invitee (the checks run on that person alone)."""
+    alone = replace(data, invitees=[i for i in data.invitees if i.id == invitee_id], _words={})
+    return [f for f in all_findings(alone) if f.invitee_id == invitee_id]

@@ -566,7 +566,7 @@ def _settings_form(institute) -> TravelSettingsForm:
     return TravelSettingsForm(formdata=None, obj=services.settings_of(institute))
 
 
-def _render_visas(institute, rule_form, settings_form, status=400):
+def _render_visas(institute, rule_form, settings_form):
     data = load_travel_data(institute)
     status_filter = request.args.get("status", "")
     nationality = request.args.get("nationality", "").upper()
@@ -592,8 +592,7 @@ def _render_visas(institute, rule_form, settings_form, status=400):
         settings_form=settings_form,
         confirm=ConfirmForm(),
     )
-    has_errors = rule_form.errors or settings_form.errors
-    return page, (status if has_errors else 200)
+    return page, (400 if rule_form.errors or settings_form.errors else 200)
 
 
 @visas_bp.post(f"{ORG}/visas/rules", endpoint="save_rule")
