@@ -3,35 +3,43 @@
 import csv
 import io
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.security.csvsafe import FORMULA_STARTS, csv_text, safe_cell
 
+# No time limit per example: a busy test machine must not turn a slow run into a failure.
+untimed = settings(deadline=None, max_examples=300)
+
 dangerous = st.builds(lambda start, rest: start + rest, st.sampled_from(FORMULA_STARTS), st.text())
 
 
+@untimed
 @given(st.text())
 def test_no_cell_starts_with_a_formula_character(value):
     assert not safe_cell(value).startswith(FORMULA_STARTS)
 
 
+@untimed
 @given(st.text())
 def test_the_value_is_kept_after_the_guard(value):
     cell = safe_cell(value)
     assert cell == value or cell == "'" + value
 
 
+@untimed
 @given(dangerous)
 def test_formula_like_values_get_a_leading_apostrophe(value):
     assert safe_cell(value) == "'" + value
 
 
+@untimed
 @given(st.text().filter(lambda v: not v.startswith(FORMULA_STARTS)))
 def test_other_values_are_left_alone(value):
     assert safe_cell(value) == value
 
 
+@untimed
 @given(st.lists(st.lists(st.text(), min_size=1, max_size=4), min_size=1, max_size=5))
 def test_a_whole_csv_reads_back_with_every_cell_safe(rows):
     text = csv_text(["a"], rows)
