@@ -7,7 +7,14 @@ from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
 from planner.security.models import AuditEvent
-from planner.travel.models import Hotel, RoomAssignment, TravelLeg, VisaCase, VisaRule
+from planner.travel.models import (
+    Hotel,
+    RoomAssignment,
+    TravelLeg,
+    TravelSettings,
+    VisaCase,
+    VisaRule,
+)
 
 __all__ = [
     "AccessLink",
@@ -26,6 +33,7 @@ __all__ = [
     "SessionFacilitator",
     "StatusChange",
     "TravelLeg",
+    "TravelSettings",
     "VisaCase",
     "VisaRule",
 ]

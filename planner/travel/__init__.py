@@ -1,1 +1,11 @@
-"""Travel legs, visa rules and cases, accommodation, arrival and departure manifests."""
+"""Travel legs, visa rules and cases, accommodation, arrival and departure manifests.
+
+For other packages:
+- ``services.transition_visa_case(case, VisaStatus.LETTER_SENT, organizer=...)`` when a letter
+  is sent (documents); the invitee may download it once ``case.letter_approved_at`` is set.
+- ``services.legs_of(invitee)`` and ``RoomAssignment`` rows carry a stable ``uid`` and a
+  ``sequence`` raised on each change (personal calendar feeds).
+- ``risks.load_travel_data(institute)`` is the read snapshot (a fixed number of queries);
+  ``overview.manifest(data, "arrival" | "departure")`` and ``overview.rooming_by_night(data)``
+  give the printed manifest and rooming list their rows.
+"""

@@ -146,3 +146,18 @@ class RoomAssignment(TimestampMixin, db.Model):
 
     invitee: Mapped["Invitee"] = relationship()  # noqa: F821
     hotel: Mapped[Hotel] = relationship()
+
+
+class TravelSettings(TimestampMixin, db.Model):
+    """Thresholds of the travel checks, per institute; a missing row means the defaults."""
+
+    __tablename__ = "travel_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institute_id: Mapped[int] = mapped_column(
+        ForeignKey("institute.id", ondelete="CASCADE"), unique=True
+    )
+    # A passport must stay valid this many months after the institute ends.
+    passport_valid_months: Mapped[int] = mapped_column(default=6)
+    # Confirmed invitees without travel details this many days before the start are flagged.
+    travel_details_days: Mapped[int] = mapped_column(default=21)

@@ -1,0 +1,55 @@
+"""Names for people of the travel package's statuses and kinds (translated, lazily)."""
+
+from flask_babel import lazy_gettext as _l
+
+from planner.invitations.models import RsvpStatus
+from planner.travel.models import Direction, TravelMode, VisaRequirement, VisaStatus
+
+VISA_STATUS_LABELS = {
+    VisaStatus.NOT_NEEDED: _l("not needed"),
+    VisaStatus.NEEDED: _l("needed"),
+    VisaStatus.LETTER_REQUESTED: _l("letter requested"),
+    VisaStatus.LETTER_SENT: _l("letter sent"),
+    VisaStatus.APPLIED: _l("applied"),
+    VisaStatus.APPROVED: _l("approved"),
+    VisaStatus.REFUSED: _l("refused"),
+}
+
+VISA_REQUIREMENT_LABELS = {
+    VisaRequirement.NOT_NEEDED: _l("not needed (visa-free)"),
+    VisaRequirement.E_VISA: _l("e-visa"),
+    VisaRequirement.REQUIRED: _l("visa required"),
+    VisaRequirement.UNKNOWN: _l("unknown"),
+}
+
+MODE_LABELS = {
+    TravelMode.AIR: _l("air"),
+    TravelMode.RAIL: _l("rail"),
+    TravelMode.ROAD: _l("road"),
+}
+
+DIRECTION_LABELS = {
+    Direction.ARRIVAL: _l("arrival"),
+    Direction.DEPARTURE: _l("departure"),
+}
+
+RSVP_LABELS = {
+    RsvpStatus.DRAFT: _l("draft"),
+    RsvpStatus.INVITED: _l("invited"),
+    RsvpStatus.CONFIRMED: _l("confirmed"),
+    RsvpStatus.DECLINED: _l("declined"),
+    RsvpStatus.WAITLISTED: _l("waitlisted"),
+    RsvpStatus.WITHDRAWN: _l("withdrawn"),
+}
+
+RISK_KIND_LABELS = {
+    "visa": _l("visa not approved in time"),
+    "passport": _l("passport expires too soon"),
+    "visa_free_days": _l("stay longer than the visa-free days"),
+    "visa_rule": _l("visa need unknown"),
+    "travel": _l("no travel details"),
+    "arrival_late": _l("arrives after the start"),
+    "departure_early": _l("leaves before the end"),
+    "no_bed": _l("no bed"),
+    "bed_held": _l("bed held for someone not coming"),
+}
