@@ -155,7 +155,7 @@ def renew_my_feed_link(invitee):
         ),
         "success",
     )
-    return redirect("/me/")
+    return redirect(url_for("invitations.me"))
 
 
 # -- panels on shared pages ---------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 
-from planner.invitations.models import RsvpStatus
 from planner.travel.models import Direction, TravelMode, VisaRequirement, VisaStatus
 
 VISA_STATUS_LABELS = {
@@ -31,15 +30,6 @@ MODE_LABELS = {
 DIRECTION_LABELS = {
     Direction.ARRIVAL: _l("arrival"),
     Direction.DEPARTURE: _l("departure"),
-}
-
-RSVP_LABELS = {
-    RsvpStatus.DRAFT: _l("draft"),
-    RsvpStatus.INVITED: _l("invited"),
-    RsvpStatus.CONFIRMED: _l("confirmed"),
-    RsvpStatus.DECLINED: _l("declined"),
-    RsvpStatus.WAITLISTED: _l("waitlisted"),
-    RsvpStatus.WITHDRAWN: _l("withdrawn"),
 }
 
 RISK_KIND_LABELS = {

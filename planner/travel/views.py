@@ -11,6 +11,7 @@ from planner.formatting import format_local
 from planner.institutes.access import institute_view
 from planner.institutes.forms import ConfirmForm
 from planner.invitations.access import invitee_view
+from planner.invitations.forms import STATUS_LABELS as RSVP_STATUS_LABELS
 from planner.invitations.models import Invitee, RsvpStatus
 from planner.sections import add_section, panel
 from planner.security import audit
@@ -28,7 +29,6 @@ from planner.travel.labels import (
     DIRECTION_LABELS,
     MODE_LABELS,
     RISK_KIND_LABELS,
-    RSVP_LABELS,
     VISA_REQUIREMENT_LABELS,
     VISA_STATUS_LABELS,
 )
@@ -68,18 +68,15 @@ def travel_labels():
         "visa_requirement_labels": VISA_REQUIREMENT_LABELS,
         "mode_labels": MODE_LABELS,
         "direction_labels": DIRECTION_LABELS,
-        "rsvp_labels": RSVP_LABELS,
         "risk_kind_labels": RISK_KIND_LABELS,
     }
 
 
 def invitee_list_url(institute, **params) -> str:
-    """The invitations package's filtered list (DESIGN §8: /institutes/<slug>/invitees/)."""
-    from urllib.parse import urlencode
-
-    base = url_for("institutes.dashboard", slug=institute.slug) + "invitees/"
-    query = urlencode({k: v for k, v in params.items() if v})
-    return f"{base}?{query}" if query else base
+    """The invitations package's list, filtered by ``params`` (status, nationality, ...)."""
+    return url_for(
+        "invitations.index", slug=institute.slug, **{k: v for k, v in params.items() if v}
+    )
 
 
 # --- scoped loaders: another institute's (or another invitee's) object is 404 ---------------
@@ -483,7 +480,7 @@ def export_csv(institute):
                 person.organization,
                 person.country or "",
                 person.nationality or "",
-                str(RSVP_LABELS[person.rsvp_status]),
+                str(RSVP_STATUS_LABELS[person.rsvp_status]),
                 str(VISA_STATUS_LABELS[row.case_status]) if row.case_status else "",
                 format_local(row.arrival.arrives_at, zone, "yyyy-MM-dd HH:mm")
                 if row.arrival

@@ -1,10 +1,6 @@
 """In real Chromium: an invitee enters a cross-zone flight on a phone and asks for a letter."""
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from planner.db import utcnow
 from planner.extensions import db
@@ -12,22 +8,10 @@ from planner.invitations.access import SESSION_KEY
 from planner.travel.models import TravelLeg, VisaCase, VisaStatus
 from tests.plugins.invitee_session import make_link
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}]),
 ]
-
-
-@pytest.fixture
-def live_server(app):
-    """The test app served on a port the OS chooses."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def invitee_cookie(app, invitee) -> str:
@@ -44,41 +28,34 @@ def invitee_cookie(app, invitee) -> str:
 
 
 def test_invitee_enters_a_flight_and_requests_a_letter_in_chromium(
-    app, app_config, live_server, invitee
+    app, app_config, live_server, invitee, page
 ):
-    from playwright.sync_api import sync_playwright
-
     cookie = invitee_cookie(app, invitee)
     problems, failed = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        context.add_cookies([{"name": "session", "value": cookie, "url": live_server}])
-        page = context.new_page()
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.context.add_cookies([{"name": "session", "value": cookie, "url": live_server}])
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
 
-        page.goto(f"{live_server}/me/travel")
-        page.get_by_role("link", name="Add how you arrive").click()
-        assert page.get_by_label("Time zone at departure").input_value() == "Asia/Dushanbe"
-        page.get_by_label("From", exact=True).fill("Amman (AMM)")
-        page.get_by_label("Departure (local time)").fill("2027-04-10T23:55")
-        page.get_by_label("Time zone at departure").select_option("Asia/Amman")
-        page.get_by_label("To", exact=True).fill("Almaty (ALA)")
-        page.get_by_label("Arrival (local time)").fill("2027-04-11T06:40")
-        page.get_by_label("Needs a pickup on arrival").check()
-        page.get_by_role("button", name="Save").click()
+    page.goto(f"{live_server}/me/travel")
+    page.get_by_role("link", name="Add how you arrive").click()
+    assert page.get_by_label("Time zone at departure").input_value() == "Asia/Dushanbe"
+    page.get_by_label("From", exact=True).fill("Amman (AMM)")
+    page.get_by_label("Departure (local time)").fill("2027-04-10T23:55")
+    page.get_by_label("Time zone at departure").select_option("Asia/Amman")
+    page.get_by_label("To", exact=True).fill("Almaty (ALA)")
+    page.get_by_label("Arrival (local time)").fill("2027-04-11T06:40")
+    page.get_by_label("Needs a pickup on arrival").check()
+    page.get_by_role("button", name="Save").click()
 
-        page.wait_for_url(f"{live_server}/me/travel")
-        legs = page.locator("table.travel-legs").inner_text()
-        assert "10 Apr 2027, 23:55" in legs and "Asia/Amman (UTC+03:00)" in legs
-        assert "11 Apr 2027, 06:40" in legs and "Asia/Almaty (UTC+05:00)" in legs
-        wide = page.evaluate("document.documentElement.scrollWidth")
+    page.wait_for_url(f"{live_server}/me/travel")
+    legs = page.locator("table.travel-legs").inner_text()
+    assert "10 Apr 2027, 23:55" in legs and "Asia/Amman (UTC+03:00)" in legs
+    assert "11 Apr 2027, 06:40" in legs and "Asia/Almaty (UTC+05:00)" in legs
+    wide = page.evaluate("document.documentElement.scrollWidth")
 
-        page.get_by_role("button", name="Request an invitation letter").click()
-        page.wait_for_url(f"{live_server}/me/travel")
-        status = page.get_by_role("status").inner_text()
-        browser.close()
+    page.get_by_role("button", name="Request an invitation letter").click()
+    page.wait_for_url(f"{live_server}/me/travel")
+    status = page.get_by_role("status").inner_text()
 
     assert "Your request for an invitation letter is sent" in status
     assert wide <= 360  # nothing wider than a phone; the table scrolls inside its box

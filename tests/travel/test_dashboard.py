@@ -92,7 +92,8 @@ def test_dashboard_queries_stay_constant_with_500_invitees(client, login, organi
     assert f"All {total} risks" in html
     assert html.count('class="border-start border-4') == 8
     assert counts[small.slug] == counts[large.slug]
-    assert counts[large.slug] <= 14
+    # The whole dashboard: every package's panel (RSVP, travel, agenda, feeds, outbox).
+    assert counts[large.slug] <= 20
 
 
 def test_status_by_nationality_counts_each_invitee_once(institute):

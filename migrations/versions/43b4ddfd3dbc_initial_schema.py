@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 326f575dc359
+Revision ID: 43b4ddfd3dbc
 Revises: 
-Create Date: 2026-11-26 08:30:56.186608
+Create Date: 2026-11-26 08:35:48.077803
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '326f575dc359'
+revision = '43b4ddfd3dbc'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -136,6 +136,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_room_institute_id_institute'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_room')),
     sa.UniqueConstraint('institute_id', 'name', name=op.f('uq_room_institute_id_name'))
+    )
+    op.create_table('travel_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('institute_id', sa.Integer(), nullable=False),
+    sa.Column('passport_valid_months', sa.Integer(), nullable=False),
+    sa.Column('travel_details_days', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_travel_settings_institute_id_institute'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_travel_settings')),
+    sa.UniqueConstraint('institute_id', name=op.f('uq_travel_settings_institute_id'))
     )
     op.create_table('visa_rule',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -410,6 +421,7 @@ def downgrade():
 
     op.drop_table('access_link')
     op.drop_table('visa_rule')
+    op.drop_table('travel_settings')
     op.drop_table('room')
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_membership_institute_id'))
