@@ -521,7 +521,7 @@ def answer(invitee: Invitee, new: RsvpStatus, reason: str = "") -> None:
     _change_status(invitee, new, by_invitee=True, note=reason)
     invitee.answered_at = utcnow()
     invitee.decline_reason = reason if new == RsvpStatus.DECLINED else ""
-    _queue("rsvp_answer", invitee, "rsvp_answer")
+    _queue("confirmation", invitee, "rsvp_answer")
 
 
 def set_status(invitee: Invitee, new: RsvpStatus, reason: str, by) -> None:

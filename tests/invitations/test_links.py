@@ -90,7 +90,7 @@ def test_post_with_the_yes_button_confirms(client, invitee):
         "confirmed",
         True,
     )
-    assert [m.kind for m in outbox()] == ["rsvp_answer"]
+    assert [m.kind for m in outbox()] == ["confirmation"]
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

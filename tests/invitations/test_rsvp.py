@@ -56,7 +56,7 @@ def test_invitee_can_confirm_then_change_to_decline_before_the_deadline(invitee_
     ]
     assert history[1].note == "Visa refused"
     assert audit_actions().count("invitee.status_changed") == 2
-    mails = outbox("rsvp_answer")
+    mails = outbox("confirmation")
     assert [m.recipient for m in mails] == ["zarina@example.org"] * 2
     assert "Thank you for confirming" in mails[0].body_text
     assert "cannot come" in mails[1].body_text
