@@ -117,7 +117,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def measure_gunicorn(database_url: str, paths: dict[str, str], runs: int) -> dict[str, float]:
+def measure_gunicorn(
+    database_url: str, paths: dict[str, str], runs: int, headers: dict[str, str] | None = None
+) -> dict[str, float]:
     port = free_port()
     env = dict(
         os.environ,
@@ -158,8 +160,11 @@ def measure_gunicorn(database_url: str, paths: dict[str, str], runs: int) -> dic
         for name, path in paths.items():
 
             def fetch(path=path):
-                with urllib.request.urlopen(base + path, timeout=10) as response:
+                request = urllib.request.Request(base + path, headers=headers or {})
+                with urllib.request.urlopen(request, timeout=10) as response:
                     response.read()
+                    # A redirect (to the sign-in page, say) would time the wrong page.
+                    assert response.url == base + path, response.url
 
             results[name] = median_ms(fetch, runs)
         return results

@@ -23,7 +23,11 @@ def main() -> int:
             continue
         print(f"\n== bench/{name}.py", flush=True)
         started = time.perf_counter()
-        importlib.import_module(f"bench.{name}").main()
+        saved_argv, sys.argv = sys.argv, [f"bench/{name}.py"]
+        try:
+            importlib.import_module(f"bench.{name}").main()
+        finally:
+            sys.argv = saved_argv
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
     return 0
 
