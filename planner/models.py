@@ -2,6 +2,7 @@
 
 from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
 from planner.auth.models import Membership, Organizer
+from planner.documents.models import LetterSettings
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
@@ -15,6 +16,7 @@ __all__ = [
     "Hotel",
     "Institute",
     "Invitee",
+    "LetterSettings",
     "Membership",
     "Organizer",
     "OutboundEmail",

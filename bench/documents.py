@@ -1,0 +1,179 @@
+"""Program booklet timing on the reference workload (DESIGN section 7).
+
+    .venv/bin/python -m bench.documents [WORKLOAD.json] [--runs N]
+
+Loads the reference workload (60 agenda items, 12 facilitators, 300 participants; made by
+../shared/bench/reference_workload.py when no file is given) into a throwaway SQLite
+database (or PLANNER_DATABASE_URL), then downloads /p/<slug>/program.pdf through the app:
+cold (the document cache emptied before each run) and cached. Prints medians; the targets
+are under 1.5 s cold and under 50 ms cached.
+"""
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKLOAD_SCRIPT = ROOT.parent / "shared" / "bench" / "reference_workload.py"
+
+
+def workload(path: str | None) -> dict:
+    if path is None:
+        out = Path(tempfile.mkdtemp()) / "reference-workload.json"
+        script = WORKLOAD_SCRIPT
+        if not script.exists():
+            sys.exit(f"no workload file given and {script} is missing")
+        subprocess.run([sys.executable, str(script), str(out)], check=True, capture_output=True)
+        path = str(out)
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def seed(data: dict):
+    """The workload as an institute of this app: rooms, sessions, facilitators, people."""
+    from planner.agenda.models import Room, Session, SessionFacilitator, SessionKind
+    from planner.extensions import db
+    from planner.institutes.models import Institute, InstituteStatus
+    from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
+
+    event = data["event"]
+    start = date.fromisoformat(event["start_date"])
+    institute = Institute(
+        slug=event["slug"],
+        title=event["title"],
+        description=event["description"],
+        host_organization="Bench Host Organization",
+        city=event["city"],
+        country=event["country_code"],
+        venue=event["venue"],
+        address=event["address"],
+        timezone=event["timezone"],
+        start_date=start,
+        end_date=start + timedelta(days=event["days"] - 1),
+        working_languages="ru,en",
+        status=InstituteStatus.OPEN,
+        program_published=True,
+        emergency_phone="+7 725 200 0000",
+    )
+    db.session.add(institute)
+    db.session.flush()
+    rooms = {}
+    for n, name in enumerate(data["rooms"]):
+        rooms[name] = Room(institute_id=institute.id, name=name, position=n)
+        db.session.add(rooms[name])
+    people = {}
+    for f in data["facilitators"]:
+        people[f["id"]] = Invitee(
+            institute=institute,
+            full_name=f"{f['first_name']} {f['last_name']}",
+            passport_name=f"{f['last_name']} {f['first_name']}".upper(),
+            email=f["email"],
+            organization=f["affiliation"],
+            country=f["country"],
+            role=InviteeRole.FACILITATOR,
+            rsvp_status=RsvpStatus.CONFIRMED,
+            consent_to_list=True,
+        )
+    for n, p in enumerate(data["participants"]):
+        db.session.add(
+            Invitee(
+                institute=institute,
+                full_name=f"{p['first_name']} {p['last_name']}",
+                passport_name=f"{p['last_name']} {p['first_name']}".upper(),
+                email=p["email"],
+                organization=p["affiliation"],
+                country=p["country"],
+                rsvp_status=RsvpStatus.CONFIRMED,
+                consent_to_list=n % 3 != 0,
+            )
+        )
+    db.session.add_all(people.values())
+    db.session.flush()
+    for item in data["items"]:
+        hour, minute = map(int, item["start"].split(":"))
+        starts = datetime.combine(date.fromisoformat(item["date"]), datetime.min.time()).replace(
+            hour=hour, minute=minute
+        )
+        session = Session(
+            institute_id=institute.id,
+            title=item["title"],
+            kind=SessionKind(item["kind"]),
+            starts_local=starts,
+            ends_local=starts + timedelta(minutes=item["minutes"]),
+            room=rooms[item["room"]],
+            description=item["description"],
+            uid=f"{uuid.uuid4()}@bench",
+        )
+        db.session.add(session)
+        for speaker in item["speakers"]:
+            db.session.add(SessionFacilitator(session=session, invitee=people[speaker]))
+    db.session.commit()
+    return institute
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workload", nargs="?")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    from planner import create_app
+    from planner.extensions import db
+
+    tmp = Path(tempfile.mkdtemp(prefix="planner-bench-"))
+    import os
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": os.environ.get("PLANNER_DATABASE_URL")
+            or f"sqlite:///{tmp / 'bench.sqlite'}",
+            "DOCUMENT_CACHE_DIR": str(tmp / "documents"),
+            "UPLOAD_DIR": str(tmp / "uploads"),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    try:
+        with app.app_context():
+            db.create_all()
+            institute = seed(workload(args.workload))
+            url = f"/p/{institute.slug}/program.pdf"
+        client = app.test_client()
+
+        def download() -> tuple[float, int]:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, response.status_code
+            return elapsed, len(response.data)
+
+        first, size = download()
+        cold = []
+        for _ in range(args.runs):
+            shutil.rmtree(tmp / "documents", ignore_errors=True)
+            cold.append(download()[0])
+        cached = [download()[0] for _ in range(args.runs * 3)]
+        print(f"booklet: {size / 1024:.0f} KiB")
+        print(f"first render in a fresh process: {first * 1000:.0f} ms")
+        print(
+            f"cold (cache emptied), median of {len(cold)}: {statistics.median(cold) * 1000:.0f} ms"
+            f"  (target < 1500 ms)"
+        )
+        print(
+            f"cached, median of {len(cached)}: {statistics.median(cached) * 1000:.1f} ms"
+            f"  (target < 50 ms)"
+        )
+    finally:
+        with app.app_context():
+            db.drop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
