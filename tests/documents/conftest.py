@@ -29,8 +29,8 @@ from planner.travel.models import (
 )
 from tests import factories
 
-KAZAKH_NAME = "Әйгерім Ғалымқызы Құрманғали"  # ә ғ қ ұ
-KAZAKH_ORG = "Өңірлік Үкіметтік емес Һұқық Іскерлері"  # ө ң ү һ і
+KAZAKH_NAME = "Сәуле Ғалымқызы Құрманғали"  # ә ғ қ ұ
+KAZAKH_ORG = "Өңірлік үкіметтік емес ұйымдар, Шаһар бөлімі"  # ө ң ү һ і
 
 
 def make_session(
@@ -229,15 +229,21 @@ def viewer(db, institute):
     return person
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF as pdftotext lays it out (keeps the columns of a row on one line)."""
+def pdf_text(pdf: bytes, layout: bool = True) -> str:
+    """The text of a PDF by pdftotext: with ``layout`` the cells of a table row stay on one
+    line (side by side); without it, text comes in reading order."""
     result = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", "-", "-"],
         input=pdf,
         capture_output=True,
         check=True,
     )
     return result.stdout.decode()
+
+
+def flat_text(pdf: bytes) -> str:
+    """The PDF's text in reading order with every run of white space made one space."""
+    return " ".join(pdf_text(pdf, layout=False).split())
 
 
 def pdf_reader(pdf: bytes) -> PdfReader:
