@@ -248,3 +248,33 @@ def flat_text(pdf: bytes) -> str:
 
 def pdf_reader(pdf: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
+
+
+@pytest.fixture
+def letter_settings(db, program, organizer):
+    """Letter settings of the program's institute (no images)."""
+    from planner.documents import services
+
+    settings = services.save_letter_settings(
+        program.institute,
+        services.LetterSettingsData(
+            legal_name="Public Association “Steppe Women's Network”",
+            legal_name_ru="Общественное объединение «Сеть женщин степи»",
+            address="12 Tauke Khan Avenue, Shymkent",
+            registration="BIN 000000000000",
+            signatory_name="Gulnara Seitova",
+            signatory_name_ru="Гульнара Сеитова",
+            signatory_title="Executive Director",
+            signatory_title_ru="Исполнительный директор",
+            signing_city="Shymkent",
+            signing_city_ru="г. Шымкент",
+            embassy_of="the Republic of Kazakhstan",
+            embassy_of_ru="Республики Казахстан",
+            reference_prefix="SWN",
+            phone="+7 725 200 0000",
+            email="institute@example.org",
+        ),
+        by=organizer,
+    )
+    db.session.commit()
+    return settings
