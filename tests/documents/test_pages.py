@@ -35,7 +35,9 @@ def test_viewer_sees_only_the_booklet(program, client, login, viewer):
     assert "arrivals.pdf" not in html and "/letters/" not in html and "/agendas/" not in html
 
 
-def test_send_button_only_for_approved_unsent_letters(program, db, client, login, organizer):
+def test_send_button_only_for_approved_unsent_letters(
+    program, letter_settings, db, client, login, organizer
+):
     from datetime import UTC, datetime
 
     login(organizer)
