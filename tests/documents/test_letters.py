@@ -1,7 +1,9 @@
 """Visa invitation letters: the settings form, the bilingual letter, who gets it, sending it."""
 
 import io
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -123,7 +125,7 @@ def test_uploaded_logo_and_signature_are_printed(program, db, app, client, login
     folder = app.config["UPLOAD_DIR"] + f"/{program.institute.id}/"
     assert settings.logo_file.endswith(".png") and settings.signature_file.endswith(".jpg")
     assert "logo" not in settings.logo_file, "stored under a random name"
-    assert open(folder + settings.logo_file, "rb").read().startswith(b"\x89PNG")
+    assert Path(folder + settings.logo_file).read_bytes().startswith(b"\x89PNG")
     pdf = client.get(letter_url(program)).data
     assert len(pdf_reader(pdf).pages[0].images) == 2
     html = client.get(letter_url(program, "")).get_data(as_text=True)
@@ -142,8 +144,6 @@ def test_replacing_or_removing_an_image_deletes_the_old_file(
     client.post(url, data={**SETTINGS_FORM, "remove_logo": "y"}, content_type="multipart/form-data")
     db.session.expire_all()
     assert db.session.scalar(select(LetterSettings)).logo_file is None
-    import os
-
     assert first not in os.listdir(folder)
 
 
@@ -170,8 +170,6 @@ def test_bad_images_are_refused_next_to_the_field_and_nothing_is_saved(
     assert f'id="logo-error" class="invalid-feedback d-block">{message}' in html
     assert 'value="Gulnara Seitova"' in html, "typed values are kept"
     assert db.session.scalar(select(LetterSettings)) is None
-    import os
-
     assert not os.path.exists(f"{app.config['UPLOAD_DIR']}/{program.institute.id}")
 
 
@@ -241,6 +239,10 @@ def test_send_letter_marks_it_sent_and_queues_an_email_without_passport_data(
     assert mail.recipient == program.listed.email
     assert mail.kind == "visa_letter_ready"
     assert mail.locale == "ru"
+    assert (
+        mail.subject
+        == "Ваше письмо-приглашение на «Regional Training of Trainers Institute» готово"
+    )
     for body in (mail.subject, mail.body_text, mail.body_html):
         assert "N1234567" not in body and "1988" not in body
     assert "http://planner.test/me/" in mail.body_text

@@ -168,7 +168,7 @@ def test_fetcher_refuses_the_network_and_other_files(url, folders):
 
 
 def test_fetcher_refuses_parent_segments(folders):
-    static, uploads, secret = folders
+    static, _uploads, _secret = folders
     sneaky = static.as_uri() + "/../secret.txt"
     with pytest.raises(FetchRefused):
         safe_fetcher(sneaky, allowed_dirs=(static,))
@@ -203,7 +203,7 @@ def test_fetcher_refuses_folders_and_missing_files(folders):
 
 def test_a_refused_resource_is_left_out_and_the_document_still_renders(app, folders, fetched):
     """A template asking for a forbidden file gets nothing; WeasyPrint goes on without it."""
-    static, _, secret = folders
+    _static, _, secret = folders
     html = f'<html><body><p>text</p><img src="{Path(secret).as_uri()}"></body></html>'
     with app.test_request_context():
         pdf = render.write_pdf(html, paper="a4")
