@@ -98,3 +98,24 @@ def test_invitee_panel_links_letter_and_agenda_for_editors(program, app):
         assert template == "documents/_panel_invitee.html"
         assert context["letter"] is True and context["agenda"] is False
         assert render_panels("invitee", program.unlisted) == []
+
+
+def test_panels_render_their_links(program, app):
+    from flask import g, render_template
+
+    from planner.auth.models import TeamRole
+
+    with app.test_request_context():
+        html = render_template("documents/_panel_me.html", panel={"letter": True, "agenda": True})
+        assert 'href="/me/letter.pdf"' in html and 'href="/me/agenda.pdf"' in html
+        context = {"invitee": program.listed, "slug": program.institute.slug}
+        g.team_role = TeamRole.EDITOR
+        html = render_template(
+            "documents/_panel_invitee.html", panel={**context, "letter": True, "agenda": False}
+        )
+        assert f"/documents/letters/{program.listed.id}.pdf" in html
+        g.team_role = TeamRole.VIEWER
+        html = render_template(
+            "documents/_panel_invitee.html", panel={**context, "letter": True, "agenda": False}
+        )
+        assert "/letters/" not in html, "viewers do not see letters"
