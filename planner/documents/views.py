@@ -43,7 +43,8 @@ def _paper() -> str:
 def _pdf_response(pdf: bytes, filename: str, *, public: bool = False) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    # The public booklet is revalidated each time, so unpublishing takes effect at once.
+    response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response
 
 

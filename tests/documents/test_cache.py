@@ -1,6 +1,7 @@
 """A repeat download comes from the cache; any change that bumps the data version retires it."""
 
 import pytest
+import weasyprint
 from flask_babel import refresh
 
 from planner.documents import render
@@ -9,15 +10,15 @@ from tests.documents.conftest import flat_text
 
 @pytest.fixture
 def weasyprint_calls(monkeypatch):
-    """How many times WeasyPrint lays a document out."""
+    """How many times WeasyPrint writes a PDF (its HTML.write_pdf, counted)."""
     calls = []
-    real = render.write_pdf
+    real = weasyprint.HTML.write_pdf
 
-    def counting(*args, **kwargs):
-        calls.append(kwargs.get("paper"))
-        return real(*args, **kwargs)
+    def counting(self, *args, **kwargs):
+        calls.append(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(render, "write_pdf", counting)
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting)
     return calls
 
 
