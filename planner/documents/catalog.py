@@ -7,11 +7,15 @@ from pathlib import Path
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from planner.auth.models import TeamRole
+from planner.db import utcnow
 from planner.documents import data
 from planner.documents.models import LetterSettings
 from planner.documents.render import CacheKey, cached_pdf, render_html, render_pdf, upload_root
+from planner.documents.services import LetterSettingsData
+from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee
 from planner.travel.models import Direction, VisaCase
@@ -132,10 +136,6 @@ def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> 
 
 
 def letter_settings_of(institute: Institute) -> LetterSettings | None:
-    from sqlalchemy import select
-
-    from planner.extensions import db
-
     return db.session.scalar(
         select(LetterSettings).where(LetterSettings.institute_id == institute.id)
     )
@@ -162,16 +162,12 @@ def _image_src(institute: Institute, name: str | None, *, screen: bool) -> str |
 def load_letter(
     institute: Institute, invitee: Invitee, settings: LetterSettings, *, screen: bool
 ) -> data.VisaLetter:
-    from planner.documents.services import LetterSettingsData
-
     case = invitee_visa_case(invitee)
     issued = None
     if case is not None:
-        stamp = case.letter_sent_at or case.letter_approved_at
+        stamp = case.letter_approved_at or case.letter_sent_at
         issued = stamp.astimezone(institute.zone).date() if stamp else None
     if issued is None:
-        from planner.db import utcnow
-
         issued = utcnow().astimezone(institute.zone).date()
     start, end = data.stay_dates(institute, invitee)
     return data.VisaLetter(
@@ -194,10 +190,6 @@ def load_letter(
 
 
 def invitee_visa_case(invitee: Invitee) -> VisaCase | None:
-    from sqlalchemy import select
-
-    from planner.extensions import db
-
     return db.session.scalar(select(VisaCase).where(VisaCase.invitee_id == invitee.id))
 
 

@@ -175,70 +175,56 @@ def program_grid(sessions: list[SessionItem], room_order: dict) -> list[ProgramD
     """Lay each day out as rows of start times by columns of rooms.
 
     A time with one session gives a row whose single cell spans every column (plenaries,
-    breaks, meals). A time with several sessions gives one cell per room column, so
-    parallel sessions stand side by side; the columns are the rooms that hold parallel
-    sessions that day, in the venue's order. Parallel sessions without a room take
-    extra unnamed columns.
+    breaks, meals). A time with several sessions gives one cell per column, so parallel
+    sessions stand side by side, each under its room; the columns are the rooms that hold
+    parallel sessions that day, in the venue's order. Parallel sessions without a room (or
+    clashing in one room, which the agenda's conflict check reports) take extra columns.
     """
     by_day: dict[date, list[SessionItem]] = defaultdict(list)
     for item in sessions:
         by_day[item.starts.date()].append(item)
-    days = []
-    for day in sorted(by_day):
-        items = by_day[day]
-        slots: dict[datetime, list[SessionItem]] = defaultdict(list)
-        for item in items:
-            slots[item.starts].append(item)
-        column_rooms: set[int] = set()
-        roomless = 0
-        for slot in slots.values():
-            if len(slot) > 1:
-                column_rooms.update(i.room_id for i in slot if i.room_id is not None)
-                roomless = max(roomless, sum(1 for i in slot if i.room_id is None))
-        columns: list[int | None] = sorted(
-            column_rooms, key=lambda rid: room_order.get(rid, (0, ""))
-        )
-        columns += [None] * roomless
-        names = {i.room_id: i.room for i in items if i.room_id is not None}
-        rows = []
-        for starts in sorted(slots):
-            slot = slots[starts]
-            ends = max(i.ends for i in slot)
-            if len(slot) == 1:
-                cells = (GridCell(slot[0], span=max(len(columns), 1)),)
-            else:
-                placed: list[SessionItem | None] = [None] * len(columns)
-                leftovers = []
-                for item in slot:
-                    if item.room_id is not None and placed[columns.index(item.room_id)] is None:
-                        placed[columns.index(item.room_id)] = item
-                    else:
-                        leftovers.append(item)
-                for item in leftovers:  # two sessions in one room: a conflict, still shown
-                    free = placed.index(None) if None in placed else None
-                    if free is None:
-                        placed.append(item)
-                        columns.append(None)
-                    else:
-                        placed[free] = item
-                cells = tuple(GridCell(item) for item in placed)
-            rows.append(GridRow(starts=starts, ends=ends, cells=cells))
-        width = max((sum(c.span for c in r.cells) for r in rows), default=1)
-        rows = [
-            r
-            if sum(c.span for c in r.cells) == width or len(r.cells) != 1
-            else GridRow(r.starts, r.ends, (GridCell(r.cells[0].session, width),))
-            for r in rows
-        ]
-        rows = [
-            r
-            if sum(c.span for c in r.cells) == width
-            else GridRow(r.starts, r.ends, r.cells + (GridCell(None),) * (width - len(r.cells)))
-            for r in rows
-        ]
-        room_names = tuple(names.get(rid, "") if rid is not None else "" for rid in columns)
-        days.append(ProgramDay(day=day, rooms=room_names, rows=tuple(rows), sessions=tuple(items)))
-    return days
+    return [_program_day(day, by_day[day], room_order) for day in sorted(by_day)]
+
+
+def _program_day(day: date, items: list[SessionItem], room_order: dict) -> ProgramDay:
+    slots: dict[datetime, list[SessionItem]] = defaultdict(list)
+    for item in items:
+        slots[item.starts].append(item)
+    parallel = [slot for slot in slots.values() if len(slot) > 1]
+    rooms = sorted(
+        {i.room_id for slot in parallel for i in slot if i.room_id is not None},
+        key=lambda room_id: room_order.get(room_id, (0, "")),
+    )
+    extra = max(
+        (len(slot) - len({i.room_id for i in slot} - {None}) for slot in parallel), default=0
+    )
+    columns: list[int | None] = [*rooms, *([None] * extra)]
+    width = max(len(columns), 1)
+    rows = []
+    for starts in sorted(slots):
+        slot = slots[starts]
+        if len(slot) == 1:
+            cells = (GridCell(slot[0], span=width),)
+        else:
+            placed: list[SessionItem | None] = [None] * width
+            leftovers = []
+            for item in slot:
+                column = columns.index(item.room_id) if item.room_id in rooms else None
+                if column is not None and placed[column] is None:
+                    placed[column] = item
+                else:
+                    leftovers.append(item)
+            for item in leftovers:
+                placed[placed.index(None)] = item
+            cells = tuple(GridCell(item) for item in placed)
+        rows.append(GridRow(starts=starts, ends=max(i.ends for i in slot), cells=cells))
+    names = {i.room_id: i.room for i in items}
+    return ProgramDay(
+        day=day,
+        rooms=tuple(names.get(room_id, "") if room_id else "" for room_id in columns),
+        rows=tuple(rows),
+        sessions=tuple(items),
+    )
 
 
 def listed_participants(institute: Institute) -> list[ParticipantItem]:

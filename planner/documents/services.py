@@ -172,11 +172,17 @@ def _transition(case: VisaCase, new_status: VisaStatus, *, organizer, note: str 
 def _transition_until_travel_merged(case, new_status, *, organizer=None, by_invitee=False, note=""):
     """TO BE REPLACED by planner.travel.services.transition_visa_case once travel is merged.
 
-    Sets the status and its date and writes the status history, nothing more.
+    Only the step this package takes (a requested letter is sent), with its date and its
+    line in the status history; the travel package's table refuses the same other steps.
     """
     from planner.invitations.models import StatusChange
 
     old = case.status
+    if new_status != VisaStatus.LETTER_SENT or old not in (
+        VisaStatus.LETTER_REQUESTED,
+        VisaStatus.APPLIED,
+    ):
+        raise ValueError(_l("This visa case cannot move to “letter sent” now."))
     case.status = new_status
     if new_status == VisaStatus.LETTER_SENT:
         case.letter_sent_at = utcnow()
@@ -203,7 +209,10 @@ def send_letter(institute: Institute, case: VisaCase, *, by) -> None:
     if case.letter_approved_at is None:
         raise LetterNotReady(_l("Approve the letter request first, on the visas page."))
     invitee = case.invitee
-    _transition(case, VisaStatus.LETTER_SENT, organizer=by)
+    try:
+        _transition(case, VisaStatus.LETTER_SENT, organizer=by)
+    except ValueError as error:  # the travel package's VisaTransitionError is a ValueError
+        raise LetterNotReady(str(error)) from error
     if case.letter_sent_at is None:
         case.letter_sent_at = utcnow()
     locale = invitee.language if invitee.language in current_app.config["LANGUAGES"] else "en"

@@ -259,6 +259,16 @@ def test_send_letter_needs_an_approved_request(
     assert db.session.scalars(select(OutboundEmail)).all() == []
 
 
+def test_a_sent_letter_is_not_sent_twice(program, letter_settings, db, client, login, organizer):
+    program.visa_case.letter_approved_at = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+    db.session.commit()
+    login(organizer)
+    client.post(letter_url(program, "/send"))
+    response = client.post(letter_url(program, "/send"), follow_redirects=True)
+    assert "cannot" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(OutboundEmail)).all()) == 1
+
+
 def test_send_letter_for_someone_without_a_visa_case_is_404(program, client, login, organizer):
     login(organizer)
     url = f"/institutes/{program.institute.slug}/documents/letters/{program.unlisted.id}/send"
