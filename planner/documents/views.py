@@ -13,6 +13,7 @@ from planner.documents import catalog, data, services
 from planner.documents.forms import LetterSettingsForm, SendLetterForm
 from planner.documents.render import PAPER_SIZES, paper_of
 from planner.extensions import db
+from planner.formatting import country_name
 from planner.institutes.access import institute_view
 from planner.institutes.models import Institute
 from planner.invitations.access import invitee_view
@@ -247,8 +248,6 @@ def letter_settings(institute):
     if settings is None and not form.is_submitted():
         form.legal_name.data = institute.host_organization
         form.signing_city.data = institute.city
-        from planner.formatting import country_name
-
         form.embassy_of.data = country_name(institute.country, "en")
     if form.validate_on_submit():
         values = services.LetterSettingsData(
@@ -282,7 +281,10 @@ def public_program_pdf(slug: str):
     if institute is None or institute.is_archived:
         abort(404)
     pdf = catalog.document_pdf(catalog.DOCUMENTS["program"], institute, _paper())
-    return _pdf_response(pdf, f"program-{institute.slug}.pdf", public=True)
+    response = _pdf_response(pdf, f"program-{institute.slug}.pdf", public=True)
+    # Public, yet the names in it should not end up in search engines.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 # --- the invitee's own documents ------------------------------------------------------------

@@ -120,6 +120,8 @@ def test_public_booklet_once_published(program, client, db):
     response = client.get(url)
     assert response.status_code == 200
     assert "Breakout A" in pdf_text(response.data)
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert response.headers["Cache-Control"] == "public, no-cache"
     program.institute.program_published = False
     db.session.commit()
     assert client.get(url).status_code == 404
