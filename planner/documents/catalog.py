@@ -1,9 +1,7 @@
 """What documents exist, who may have them, and how each is built (cached or not)."""
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -146,19 +144,6 @@ def reference_number(settings: LetterSettings, institute: Institute, invitee: In
     return f"{prefix}/{institute.start_date.year}/{invitee.id:04d}"
 
 
-def _image_src(institute: Institute, name: str | None, *, screen: bool) -> str | None:
-    """The letter image as a data: URL for the browser, a file: URL for WeasyPrint."""
-    if not name:
-        return None
-    path = upload_root(institute.id) / Path(name).name
-    if not path.is_file():
-        return None
-    if not screen:
-        return path.as_uri()
-    mime = "image/png" if path.suffix == ".png" else "image/jpeg"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
-
-
 def load_letter(
     institute: Institute, invitee: Invitee, settings: LetterSettings, *, screen: bool
 ) -> data.VisaLetter:
@@ -183,8 +168,8 @@ def load_letter(
         letter_date=issued,
         stay_from=start,
         stay_to=end,
-        logo_src=_image_src(institute, settings.logo_file, screen=screen),
-        signature_src=_image_src(institute, settings.signature_file, screen=screen),
+        logo_src=data.image_src(institute, settings.logo_file, inline=screen),
+        signature_src=data.image_src(institute, settings.signature_file, inline=screen),
         missing=tuple(data.missing_letter_fields(invitee)),
     )
 

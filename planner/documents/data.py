@@ -4,9 +4,11 @@ Each loader runs a fixed number of queries whatever the size of the institute, a
 returns frozen data, so a template never triggers a lazy load.
 """
 
+import base64
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +20,8 @@ from planner.agenda.models import (
     SessionFacilitator,
     SessionStatus,
 )
+from planner.documents.models import LetterSettings
+from planner.documents.render import upload_root
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus
@@ -126,6 +130,7 @@ class Booklet:
     institute: InstituteInfo
     days: tuple[ProgramDay, ...]
     participants: tuple[ParticipantItem, ...]
+    logo_src: str | None = None  # the host's logo from the letter settings, as a data: URL
 
 
 def load_sessions(institute: Institute) -> list[SessionItem]:
@@ -244,11 +249,32 @@ def listed_participants(institute: Institute) -> list[ParticipantItem]:
 
 
 def load_booklet(institute: Institute) -> Booklet:
+    logo = db.session.scalar(
+        select(LetterSettings.logo_file).where(LetterSettings.institute_id == institute.id)
+    )
     return Booklet(
         institute=InstituteInfo.of(institute),
         days=tuple(program_grid(load_sessions(institute), _room_order(institute))),
         participants=tuple(listed_participants(institute)),
+        logo_src=image_src(institute, logo, inline=True),
     )
+
+
+def image_src(institute: Institute, name: str | None, *, inline: bool) -> str | None:
+    """An uploaded image of the institute: a data: URL (inline) or its file: URL.
+
+    Browsers get data: URLs (the uploads folder is not served); WeasyPrint may read the
+    file itself, since its fetcher allows the institute's upload folder.
+    """
+    if not name:
+        return None
+    path = upload_root(institute.id) / Path(name).name
+    if not path.is_file():
+        return None
+    if not inline:
+        return path.as_uri()
+    mime = "image/png" if path.suffix == ".png" else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 # --- travel and stays ----------------------------------------------------------------------

@@ -192,3 +192,29 @@ def test_render_pipeline_is_shared(program, app):
     with app.test_request_context():
         pdf = render_pdf(doc.template, paper="a4", doc=doc, data=doc.load(program.institute))
     assert "Breakout A" in pdf_text(pdf)
+
+
+def test_the_hosts_logo_from_the_letter_settings_is_on_the_cover(
+    program, db, client, login, organizer
+):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 80), (11, 92, 115)).save(buffer, format="PNG")
+    login(organizer)
+    url = f"/institutes/{program.institute.slug}/documents/program.pdf"
+    assert len(pdf_reader(client.get(url).data).pages[0].images) == 0
+    client.post(
+        f"/institutes/{program.institute.slug}/documents/letter",
+        data={
+            "legal_name": "Steppe Women's Network",
+            "signatory_name": "Gulnara Seitova",
+            "signatory_title": "Director",
+            "signing_city": "Shymkent",
+            "logo": (io.BytesIO(buffer.getvalue()), "logo.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert len(pdf_reader(client.get(url).data).pages[0].images) == 1, "a new version"
