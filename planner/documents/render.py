@@ -251,7 +251,21 @@ def cached_pdf(key: CacheKey, build) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         pass
+    except OSError as error:  # an unreadable cache is no reason to refuse the document
+        log.warning("document cache unreadable: %s", error.strerror)
     pdf = build()
+    try:
+        _store(folder, path, pdf)
+    except OSError as error:
+        log.warning("document cache not written: %s", error.strerror)
+        return pdf
+    for old in folder.glob(f"{key.stem()}-v*.pdf"):
+        if old.name != path.name:
+            old.unlink(missing_ok=True)
+    return pdf
+
+
+def _store(folder: Path, path: Path, pdf: bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
     try:
@@ -261,10 +275,6 @@ def cached_pdf(key: CacheKey, build) -> bytes:
     except OSError:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    for old in folder.glob(f"{key.stem()}-v*.pdf"):
-        if old.name != path.name:
-            old.unlink(missing_ok=True)
-    return pdf
 
 
 def clear_cache(institute_id: int) -> int:

@@ -118,3 +118,18 @@ def test_clear_cache_empties_the_institutes_folder(program, client, login, organ
     client.get(f"/institutes/{program.institute.slug}/documents/program.pdf")
     assert render.clear_cache(program.institute.id) == 1
     assert list(render.cache_dir(program.institute.id).glob("*.pdf")) == []
+
+
+def test_a_broken_cache_folder_still_gives_the_document(
+    program, app, tmp_path, client, login, organizer, weasyprint_calls
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    app.config["DOCUMENT_CACHE_DIR"] = str(blocker)
+    login(organizer)
+    url = f"/institutes/{program.institute.slug}/documents/program.pdf"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert "Breakout A" in flat_text(second.data)
+    assert len(weasyprint_calls) == 2, "nothing could be cached, so each download renders"
