@@ -18,6 +18,7 @@ from planner.security import audit
 from planner.travel.models import VisaCase, VisaStatus
 
 MAX_IMAGE_BYTES = 1024 * 1024
+MAX_IMAGE_PIXELS = 4000 * 4000
 IMAGE_KINDS = {b"\x89PNG\r\n\x1a\n": ("png", "PNG"), b"\xff\xd8\xff": ("jpg", "JPEG")}
 
 
@@ -72,12 +73,15 @@ def check_image(content: bytes) -> str:
         with Image.open(io.BytesIO(content)) as image:
             if image.format != pil_format:
                 raise ImageRejected(_l("Upload a PNG or JPEG image."))
+            # A small file can still unpack into a huge picture: refuse before decoding.
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ImageRejected(_l("The image has too many pixels (at most 4000 × 4000)."))
             image.verify()
         with Image.open(io.BytesIO(content)) as image:
             image.load()
+    except ImageRejected:
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        if isinstance(error, ImageRejected):
-            raise
         raise ImageRejected(_l("The image file is damaged or incomplete.")) from error
     return extension
 

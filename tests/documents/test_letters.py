@@ -154,6 +154,7 @@ def test_replacing_or_removing_an_image_deletes_the_old_file(
         (b"%PDF-1.7 renamed.png", "Upload a PNG or JPEG image."),
         (b"\x89PNG\r\n\x1a\n" + b"truncated", "The image file is damaged or incomplete."),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024), "The image is larger than 1 MB."),
+        (image_bytes("PNG", (5000, 4000)), "The image has too many pixels (at most 4000 × 4000)."),
     ],
 )
 def test_bad_images_are_refused_next_to_the_field_and_nothing_is_saved(
