@@ -188,3 +188,15 @@ def test_cancelled_sessions_are_left_out(program, db, client, login, organizer):
     login(organizer)
     text = flat_text(get_pdf(client, program, "program"))
     assert "Breakout B" not in text
+
+
+def test_badges_on_letter_paper_keep_eight_to_a_sheet(program, db, client, login, organizer):
+    for n in range(5):
+        factories.make_invitee(program.institute, rsvp_status=RsvpStatus.CONFIRMED)
+    login(organizer)
+    url = f"/institutes/{program.institute.slug}/documents/badges.pdf?paper=letter"
+    pdf = client.get(url).data
+    reader = pdf_reader(pdf)
+    assert len(reader.pages) == 2  # 9 badges
+    assert round(float(reader.pages[0].mediabox.height)) == 792
+    assert pdf_text(pdf).split("\f")[0].count("REGIONAL TRAINING OF TRAINERS INSTITUTE") == 8
