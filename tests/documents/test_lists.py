@@ -191,7 +191,7 @@ def test_cancelled_sessions_are_left_out(program, db, client, login, organizer):
 
 
 def test_badges_on_letter_paper_keep_eight_to_a_sheet(program, db, client, login, organizer):
-    for n in range(5):
+    for _n in range(5):
         factories.make_invitee(program.institute, rsvp_status=RsvpStatus.CONFIRMED)
     login(organizer)
     url = f"/institutes/{program.institute.slug}/documents/badges.pdf?paper=letter"
