@@ -47,6 +47,19 @@ def test_descriptions_and_facilitators_are_printed(booklet):
     assert "Facilitator: Rania Haddad" in text
 
 
+def test_a_session_with_room_language_and_interpretation_shows_them_all(
+    program, db, client, login, organizer
+):
+    """The small print of a cell: room, language, interpretation, facilitators, translated."""
+    program.opening.language = "kk"
+    program.opening.interpretation = "kk ↔ ru"
+    program.institute.touch()
+    db.session.commit()
+    login(organizer)
+    pdf = client.get(f"/institutes/{program.institute.slug}/documents/program.pdf").data
+    assert "Plenary Hall · Kazakh · interpretation kk ↔ ru · Rania Haddad" in flat_text(pdf)
+
+
 def test_practical_information_states_the_zone_by_name(booklet):
     text = pdf_text(booklet)
     assert "Asia/Almaty (Kazakhstan" in text
