@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pycountry
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
-from babel.dates import get_timezone_name
+from babel.dates import get_timezone_location
 from flask_babel import get_locale
 
 # Languages offered for institutes and invitees: the region's first, then common others.
@@ -94,11 +95,19 @@ def format_local(value: datetime, zone: str, fmt: str = "medium", locale=None) -
 
 
 def zone_label(zone: str, locale=None) -> str:
-    """The zone's name for people, e.g. "Asia/Almaty (Kazakhstan Time)"."""
+    """The zone's name for people, e.g. "Asia/Almaty (Kazakhstan, Almaty)".
+
+    Built from CLDR's country and city names: Babel's ready-made Russian zone names say
+    "летнее время" (summer time) even for zones that never change their clocks.
+    """
+    locale = Locale.parse(locale) if locale else current_locale()
     try:
-        name = get_timezone_name(ZoneInfo(zone), locale=locale or current_locale())
+        city = get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
     except (LookupError, ValueError):
-        name = ""
+        return zone
+    territory = get_global("zone_territories").get(zone)
+    country = locale.territories.get(territory, "") if territory else ""
+    name = ", ".join(part for part in (country, city) if part)
     return f"{zone} ({name})" if name and name != zone else zone
 
 

@@ -3,6 +3,7 @@
 from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
 from planner.auth.models import Membership, Organizer
 from planner.calendar.models import FeedLink
+from planner.documents.models import LetterSettings
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
@@ -24,6 +25,7 @@ __all__ = [
     "Hotel",
     "Institute",
     "Invitee",
+    "LetterSettings",
     "Membership",
     "Organizer",
     "OutboundEmail",

@@ -63,6 +63,9 @@ def purge_institute(institute: Institute) -> int:
         invitee.passport_number = None
         invitee.passport_expiry = None
         invitee.date_of_birth = None
+    from planner.documents.render import clear_cache
+
+    clear_cache(institute.id)  # cached PDFs show names
     institute.personal_data_purged_at = utcnow()
     institute.touch()
     audit.record("institute.personal_data_purged", institute=institute, obj=institute)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 43b4ddfd3dbc
+Revision ID: cd6991c074b1
 Revises: 
-Create Date: 2026-11-26 08:35:48.077803
+Create Date: 2026-11-26 08:45:13.424821
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '43b4ddfd3dbc'
+revision = 'cd6991c074b1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -110,6 +110,38 @@ def upgrade():
         batch_op.create_index('ix_invitee_institute_search_name', ['institute_id', 'search_name'], unique=False)
         batch_op.create_index('ix_invitee_institute_status', ['institute_id', 'rsvp_status'], unique=False)
 
+    op.create_table('letter_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('institute_id', sa.Integer(), nullable=False),
+    sa.Column('legal_name', sa.String(length=300), nullable=False),
+    sa.Column('legal_name_ru', sa.String(length=300), nullable=False),
+    sa.Column('address', sa.Text(), nullable=False),
+    sa.Column('address_ru', sa.Text(), nullable=False),
+    sa.Column('registration', sa.Text(), nullable=False),
+    sa.Column('registration_ru', sa.Text(), nullable=False),
+    sa.Column('phone', sa.String(length=50), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('signatory_name', sa.String(length=200), nullable=False),
+    sa.Column('signatory_name_ru', sa.String(length=200), nullable=False),
+    sa.Column('signatory_title', sa.String(length=200), nullable=False),
+    sa.Column('signatory_title_ru', sa.String(length=200), nullable=False),
+    sa.Column('signing_city', sa.String(length=120), nullable=False),
+    sa.Column('signing_city_ru', sa.String(length=120), nullable=False),
+    sa.Column('embassy_of', sa.String(length=200), nullable=False),
+    sa.Column('embassy_of_ru', sa.String(length=200), nullable=False),
+    sa.Column('reference_prefix', sa.String(length=30), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=False),
+    sa.Column('purpose_ru', sa.Text(), nullable=False),
+    sa.Column('costs', sa.Text(), nullable=False),
+    sa.Column('costs_ru', sa.Text(), nullable=False),
+    sa.Column('logo_file', sa.String(length=100), nullable=True),
+    sa.Column('signature_file', sa.String(length=100), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_letter_settings_institute_id_institute'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter_settings')),
+    sa.UniqueConstraint('institute_id', name=op.f('uq_letter_settings_institute_id'))
+    )
     op.create_table('membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organizer_id', sa.Integer(), nullable=False),
@@ -427,6 +459,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_membership_institute_id'))
 
     op.drop_table('membership')
+    op.drop_table('letter_settings')
     with op.batch_alter_table('invitee', schema=None) as batch_op:
         batch_op.drop_index('ix_invitee_institute_status')
         batch_op.drop_index('ix_invitee_institute_search_name')

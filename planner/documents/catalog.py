@@ -1,0 +1,200 @@
+"""What documents exist, who may have them, and how each is built (cached or not)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from planner.auth.models import TeamRole
+from planner.db import utcnow
+from planner.documents import data
+from planner.documents.models import LetterSettings
+from planner.documents.render import CacheKey, cached_pdf, render_html, render_pdf, upload_root
+from planner.documents.services import LetterSettingsData
+from planner.extensions import db
+from planner.institutes.models import Institute
+from planner.invitations.models import Invitee
+from planner.travel.models import Direction, VisaCase
+
+
+@dataclass(frozen=True)
+class InstituteDocument:
+    """A document about the whole institute."""
+
+    kind: str
+    title: object  # lazy string
+    description: object
+    template: str
+    role: TeamRole  # the least team role that may have it
+    load: Callable[[Institute], object]
+    personal: bool  # shows personal data: each export goes to the audit log
+
+
+DOCUMENTS: dict[str, InstituteDocument] = {
+    doc.kind: doc
+    for doc in (
+        InstituteDocument(
+            "program",
+            _l("Program booklet"),
+            _l(
+                "Cover, day-by-day grid, session descriptions, practical information and the "
+                "participants who agreed to be listed."
+            ),
+            "booklet.html",
+            TeamRole.VIEWER,
+            data.load_booklet,
+            personal=False,
+        ),
+        InstituteDocument(
+            "arrivals",
+            _l("Arrival and pickup manifest"),
+            _l("Confirmed people's arrivals by day and local time, with pickups and hotels."),
+            "manifest.html",
+            TeamRole.EDITOR,
+            lambda institute: data.load_manifest(institute, Direction.ARRIVAL),
+            personal=True,
+        ),
+        InstituteDocument(
+            "departures",
+            _l("Departure manifest"),
+            _l("Confirmed people's departures by day and local time, with transfers."),
+            "manifest.html",
+            TeamRole.EDITOR,
+            lambda institute: data.load_manifest(institute, Direction.DEPARTURE),
+            personal=True,
+        ),
+        InstituteDocument(
+            "rooming",
+            _l("Rooming list"),
+            _l("Who sleeps in which room of which hotel, night by night."),
+            "rooming.html",
+            TeamRole.EDITOR,
+            data.load_rooming,
+            personal=True,
+        ),
+        InstituteDocument(
+            "badges",
+            _l("Name badges"),
+            _l("Eight badges per sheet for everyone confirmed, to cut along the lines."),
+            "badges.html",
+            TeamRole.EDITOR,
+            data.load_badges,
+            personal=True,
+        ),
+    )
+}
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def document_pdf(doc: InstituteDocument, institute: Institute, paper: str) -> bytes:
+    key = CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
+    return cached_pdf(
+        key,
+        lambda: render_pdf(doc.template, paper=paper, doc=doc, data=doc.load(institute)),
+    )
+
+
+def document_html(doc: InstituteDocument, institute: Institute, paper: str, **links) -> str:
+    return render_html(
+        doc.template, screen=True, paper=paper, doc=doc, data=doc.load(institute), **links
+    )
+
+
+# --- the facilitator's agenda ---------------------------------------------------------------
+
+AGENDA_TITLE = _l("Facilitator agenda")
+
+
+def agenda_pdf(institute: Institute, invitee: Invitee, paper: str) -> bytes:
+    key = CacheKey("agenda", institute.id, institute.data_version, paper, _locale(), invitee.id)
+    return cached_pdf(
+        key,
+        lambda: render_pdf(
+            "agenda.html", paper=paper, data=data.load_facilitator_agenda(institute, invitee)
+        ),
+    )
+
+
+def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> str:
+    return render_html(
+        "agenda.html",
+        screen=True,
+        paper=paper,
+        data=data.load_facilitator_agenda(institute, invitee),
+        **links,
+    )
+
+
+# --- visa letters: never cached on disk (passport data) -----------------------------------
+
+
+def letter_settings_of(institute: Institute) -> LetterSettings | None:
+    return db.session.scalar(
+        select(LetterSettings).where(LetterSettings.institute_id == institute.id)
+    )
+
+
+def reference_number(settings: LetterSettings, institute: Institute, invitee: Invitee) -> str:
+    prefix = (settings.reference_prefix or "INV").strip()
+    return f"{prefix}/{institute.start_date.year}/{invitee.id:04d}"
+
+
+def load_letter(
+    institute: Institute, invitee: Invitee, settings: LetterSettings, *, screen: bool
+) -> data.VisaLetter:
+    case = invitee_visa_case(invitee)
+    issued = None
+    if case is not None:
+        stamp = case.letter_approved_at or case.letter_sent_at
+        issued = stamp.astimezone(institute.zone).date() if stamp else None
+    if issued is None:
+        issued = utcnow().astimezone(institute.zone).date()
+    start, end = data.stay_dates(institute, invitee)
+    return data.VisaLetter(
+        institute=data.InstituteInfo.of(institute),
+        settings=LetterSettingsData(
+            **{
+                name: getattr(settings, name) or ""
+                for name in LetterSettingsData.__dataclass_fields__
+            }
+        ),
+        person=data.letter_person(invitee),
+        reference=reference_number(settings, institute, invitee),
+        letter_date=issued,
+        stay_from=start,
+        stay_to=end,
+        logo_src=data.image_src(institute, settings.logo_file, inline=screen),
+        signature_src=data.image_src(institute, settings.signature_file, inline=screen),
+        missing=tuple(data.missing_letter_fields(invitee)),
+    )
+
+
+def invitee_visa_case(invitee: Invitee) -> VisaCase | None:
+    return db.session.scalar(select(VisaCase).where(VisaCase.invitee_id == invitee.id))
+
+
+def letter_pdf(institute: Institute, invitee: Invitee, settings: LetterSettings, paper: str):
+    letter = load_letter(institute, invitee, settings, screen=False)
+    return render_pdf(
+        "letter.html",
+        paper=paper,
+        allowed_dirs=(upload_root(institute.id),),
+        data=letter,
+    )
+
+
+def letter_html(
+    institute: Institute, invitee: Invitee, settings: LetterSettings, paper: str, **links
+):
+    return render_html(
+        "letter.html",
+        screen=True,
+        paper=paper,
+        data=load_letter(institute, invitee, settings, screen=True),
+        **links,
+    )
