@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, func
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -55,4 +55,14 @@ class TimestampMixin:
     )
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+def str_enum(enum_class, length: int = 20) -> Enum:
+    """A StrEnum column stored as its values in a plain string column (same on every backend)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
     )

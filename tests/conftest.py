@@ -11,6 +11,7 @@ share live in tests/plugins/<name>.py, loaded here.
 import contextvars
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,14 +50,23 @@ def database_url(tmp_path_factory, worker_id) -> str:
         path = tmp_path_factory.mktemp("db") / "planner-test.sqlite"
         yield f"sqlite:///{path}"
         return
-    name = f"planner_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with throwaway_postgres_database(server_url, f"planner_test_{worker_id}") as url:
+        yield url
+
+
+@contextmanager
+def throwaway_postgres_database(server_url: str, prefix: str):
+    """A new empty database on the server for the block; dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

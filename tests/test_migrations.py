@@ -1,16 +1,12 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from planner.extensions import db
-from tests.conftest import _postgres_url, make_test_app
+from tests.conftest import _postgres_url, make_test_app, throwaway_postgres_database
 
 
 @pytest.fixture
@@ -19,14 +15,8 @@ def empty_database_url(tmp_path):
     if not server_url:
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
-    name = f"planner_migrations_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres_database(server_url, "planner_migrations") as url:
+        yield url
 
 
 def test_migrations_match_the_models(empty_database_url):

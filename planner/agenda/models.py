@@ -3,17 +3,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db import TimestampMixin
+from planner.db import TimestampMixin, str_enum
 from planner.extensions import db
-
-
-def _enum(cls, length=20):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class SessionKind(enum.StrEnum):
@@ -49,7 +43,7 @@ class Session(TimestampMixin, db.Model):
         ForeignKey("institute.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind), default=SessionKind.PLENARY)
+    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind), default=SessionKind.PLENARY)
     starts_local: Mapped[datetime]  # naive wall-clock in the institute's zone
     ends_local: Mapped[datetime]
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
@@ -58,7 +52,7 @@ class Session(TimestampMixin, db.Model):
     interpretation: Mapped[str] = mapped_column(String(100), default="")  # e.g. "ru ↔ en"
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[SessionStatus] = mapped_column(
-        _enum(SessionStatus, 10), default=SessionStatus.SCHEDULED
+        str_enum(SessionStatus, 10), default=SessionStatus.SCHEDULED
     )
     uid: Mapped[str] = mapped_column(String(100), unique=True)  # stable calendar UID
     sequence: Mapped[int] = mapped_column(default=0)  # raised on each change (RFC 5545)

@@ -4,10 +4,10 @@ import enum
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db import TimestampMixin
+from planner.db import TimestampMixin, str_enum
 from planner.extensions import db
 
 
@@ -61,9 +61,7 @@ class Membership(TimestampMixin, db.Model):
     institute_id: Mapped[int] = mapped_column(
         ForeignKey("institute.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[TeamRole] = mapped_column(
-        Enum(TeamRole, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[TeamRole] = mapped_column(str_enum(TeamRole, 10))
 
     organizer: Mapped[Organizer] = relationship(back_populates="memberships")
     institute: Mapped["Institute"] = relationship(back_populates="memberships")  # noqa: F821

@@ -4,10 +4,10 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Enum, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db import TimestampMixin, UTCDateTime
+from planner.db import TimestampMixin, UTCDateTime, str_enum
 from planner.extensions import db
 
 
@@ -37,12 +37,7 @@ class Institute(TimestampMixin, db.Model):
     working_languages: Mapped[str] = mapped_column(String(100), default="en")
     rsvp_deadline: Mapped[date | None]
     status: Mapped[InstituteStatus] = mapped_column(
-        Enum(
-            InstituteStatus,
-            native_enum=False,
-            length=10,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        str_enum(InstituteStatus, 10),
         default=InstituteStatus.DRAFT,
     )
     contact_email: Mapped[str] = mapped_column(String(254), default="")

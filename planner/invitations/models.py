@@ -4,18 +4,12 @@ import enum
 import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db import TimestampMixin, UTCDateTime, utcnow
+from planner.db import TimestampMixin, UTCDateTime, str_enum, utcnow
 from planner.extensions import db
 from planner.security.crypto import EncryptedText
-
-
-def _enum(cls, length=20):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class InviteeRole(enum.StrEnum):
@@ -54,9 +48,11 @@ class Invitee(TimestampMixin, db.Model):
     organization: Mapped[str] = mapped_column(String(300), default="")
     country: Mapped[str | None] = mapped_column(String(2))  # of residence, ISO 3166-1
     nationality: Mapped[str | None] = mapped_column(String(2))
-    role: Mapped[InviteeRole] = mapped_column(_enum(InviteeRole), default=InviteeRole.PARTICIPANT)
+    role: Mapped[InviteeRole] = mapped_column(
+        str_enum(InviteeRole), default=InviteeRole.PARTICIPANT
+    )
     language: Mapped[str] = mapped_column(String(10), default="en")  # preferred language
-    rsvp_status: Mapped[RsvpStatus] = mapped_column(_enum(RsvpStatus), default=RsvpStatus.DRAFT)
+    rsvp_status: Mapped[RsvpStatus] = mapped_column(str_enum(RsvpStatus), default=RsvpStatus.DRAFT)
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     consent_to_list: Mapped[bool] = mapped_column(default=False)
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
@@ -117,7 +113,7 @@ class AccessLink(db.Model):
     invitee_id: Mapped[int] = mapped_column(
         ForeignKey("invitee.id", ondelete="CASCADE"), index=True
     )
-    purpose: Mapped[LinkPurpose] = mapped_column(_enum(LinkPurpose, 10))
+    purpose: Mapped[LinkPurpose] = mapped_column(str_enum(LinkPurpose, 10))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,10 +3,10 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.db import UTCDateTime, utcnow
+from planner.db import UTCDateTime, str_enum, utcnow
 from planner.extensions import db
 
 
@@ -35,9 +35,7 @@ class OutboundEmail(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[MailStatus] = mapped_column(
-        Enum(
-            MailStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]
-        ),
+        str_enum(MailStatus, 10),
         default=MailStatus.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(default=0)

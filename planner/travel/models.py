@@ -4,17 +4,11 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db import TimestampMixin, UTCDateTime
+from planner.db import TimestampMixin, UTCDateTime, str_enum
 from planner.extensions import db
-
-
-def _enum(cls, length=20):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Direction(enum.StrEnum):
@@ -37,8 +31,8 @@ class TravelLeg(TimestampMixin, db.Model):
     invitee_id: Mapped[int] = mapped_column(
         ForeignKey("invitee.id", ondelete="CASCADE"), index=True
     )
-    direction: Mapped[Direction] = mapped_column(_enum(Direction, 10))
-    mode: Mapped[TravelMode] = mapped_column(_enum(TravelMode, 10))
+    direction: Mapped[Direction] = mapped_column(str_enum(Direction, 10))
+    mode: Mapped[TravelMode] = mapped_column(str_enum(TravelMode, 10))
     carrier: Mapped[str] = mapped_column(String(100), default="")
     number: Mapped[str] = mapped_column(String(30), default="")
     from_place: Mapped[str] = mapped_column(String(200))
@@ -81,7 +75,7 @@ class VisaRule(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     institute_id: Mapped[int] = mapped_column(ForeignKey("institute.id", ondelete="CASCADE"))
     nationality: Mapped[str] = mapped_column(String(2))
-    requirement: Mapped[VisaRequirement] = mapped_column(_enum(VisaRequirement))
+    requirement: Mapped[VisaRequirement] = mapped_column(str_enum(VisaRequirement))
     visa_free_days: Mapped[int | None]
     lead_time_days: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -104,7 +98,7 @@ class VisaCase(TimestampMixin, db.Model):
     invitee_id: Mapped[int] = mapped_column(
         ForeignKey("invitee.id", ondelete="CASCADE"), unique=True
     )
-    status: Mapped[VisaStatus] = mapped_column(_enum(VisaStatus), default=VisaStatus.NEEDED)
+    status: Mapped[VisaStatus] = mapped_column(str_enum(VisaStatus), default=VisaStatus.NEEDED)
     letter_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     letter_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     letter_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,10 +1,7 @@
 """Agenda test data: rooms, sessions, facilitators, participants; and a query counter."""
 
-from contextlib import contextmanager
 from datetime import datetime
 from uuid import uuid4
-
-from sqlalchemy import event
 
 from planner.agenda.models import (
     BreakoutAssignment,
@@ -17,6 +14,7 @@ from planner.agenda.models import (
 from planner.extensions import db
 from planner.invitations.models import InviteeRole, RsvpStatus
 from tests import factories
+from tests.queries import count_queries  # noqa: F401 - shared by this package's tests
 
 
 def make_room(institute, name="Altai Room", capacity=None, position=10) -> Room:
@@ -83,19 +81,3 @@ def make_participant(institute, name="Зарина Саидова", **fields):
     )
     values.update(fields)
     return factories.make_invitee(institute, **values)
-
-
-@contextmanager
-def count_queries():
-    """Counts SQL statements run inside the block: ``with count_queries() as queries: ...``."""
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)

@@ -1,13 +1,11 @@
 """Fixtures of the calendar tests: parsing feeds back and counting SQL statements."""
 
-from contextlib import contextmanager
-
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event
 
 from planner.calendar import services
 from planner.extensions import db
+from tests.queries import count_queries  # noqa: F401 - shared by this package's tests
 
 
 def parse(body: bytes) -> Calendar:
@@ -21,22 +19,6 @@ def unfolded(body: bytes) -> str:
 
 def events_by_uid(body: bytes) -> dict:
     return {str(e["UID"]): e for e in parse(body).walk("VEVENT")}
-
-
-@contextmanager
-def count_queries():
-    """Counts the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
 @pytest.fixture

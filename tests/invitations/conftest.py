@@ -1,16 +1,16 @@
 """Fixtures of the invitations tests: team members, the outbox, links in mails, query counts."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from planner.auth.models import TeamRole
 from planner.extensions import db
 from planner.mail.models import OutboundEmail
 from planner.security.models import AuditEvent
 from tests import factories
+from tests.queries import count_queries  # noqa: F401 - shared by this package's tests
 
 URL_IN_MAIL = re.compile(r"http://planner\.test/r/[A-Za-z0-9_\-]+")
 
@@ -75,22 +75,6 @@ def plain(text: str) -> str:
 
 def path_of(url: str) -> str:
     return url.removeprefix("http://planner.test")
-
-
-@contextmanager
-def count_queries():
-    """Counts the SQL statements sent while the block runs."""
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
 def make_invitees(institute, count: int, prefix: str = "bulk", **fields):

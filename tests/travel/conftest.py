@@ -1,7 +1,6 @@
 """Fixtures of the travel tests: team members of each role and a confirmed invitee."""
 
 import pytest
-from sqlalchemy import event
 
 from planner.auth.models import TeamRole
 from planner.invitations.models import RsvpStatus
@@ -37,23 +36,10 @@ def invitee(institute):
 
 @pytest.fixture
 def count_queries(db):
-    """A context manager counting the SQL statements run inside it."""
+    """The shared counter (tests/queries.py) as a fixture: ``with count_queries() as c``."""
+    from tests.queries import count_queries as counter
 
-    class Counter:
-        def __init__(self):
-            self.count = 0
-
-        def __call__(self, *args, **kwargs):
-            self.count += 1
-
-        def __enter__(self):
-            event.listen(db.engine, "before_cursor_execute", self)
-            return self
-
-        def __exit__(self, *exc):
-            event.remove(db.engine, "before_cursor_execute", self)
-
-    return Counter
+    return counter
 
 
 @pytest.fixture(autouse=True)

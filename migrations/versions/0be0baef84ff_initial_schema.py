@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cd6991c074b1
+Revision ID: 0be0baef84ff
 Revises: 
-Create Date: 2026-11-26 08:45:13.424821
+Create Date: 2026-11-26 08:53:27.276843
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cd6991c074b1'
+revision = '0be0baef84ff'
 down_revision = None
 branch_labels = None
 depends_on = None
