@@ -73,8 +73,13 @@ pytest-postgres: install translations
 bench: install translations
 	$(BIN)/python -m bench.run
 
+# The main catalog covers the shared code and templates; every package keeps its own catalog
+# (planner/<package>/translations), refreshed the same way with its own paths.
+CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/security \
+	planner/formatting.py templates/base.html templates/macros templates/errors templates/auth \
+	templates/institutes
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot $(CORE_SOURCES)
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching
 
 clean:
