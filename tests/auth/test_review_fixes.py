@@ -41,3 +41,23 @@ def test_a_session_cookie_copied_before_logout_no_longer_works(app, client, logi
     client.post("/logout")
 
     assert thief.get("/institutes/").status_code == 302
+
+
+class TestRateLimitBehindAProxy:
+    """Behind a reverse proxy every request comes from the proxy's address: without trusting
+    its X-Forwarded-For, one attacker's failed logins lock every organizer out."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute", "PROXY_HOPS": 1}
+
+    def test_each_client_has_its_own_login_limit(self, client, organizer):
+        attacker = {"X-Forwarded-For": "198.51.100.7"}
+        bad = {"email": organizer.email, "password": "wrong password"}
+        for _ in range(2):
+            assert client.post("/login", data=bad, headers=attacker).status_code == 400
+        assert client.post("/login", data=bad, headers=attacker).status_code == 429
+
+        good = {"email": organizer.email, "password": factories.DEFAULT_PASSWORD}
+        response = client.post("/login", data=good, headers={"X-Forwarded-For": "203.0.113.5"})
+        assert response.status_code == 302
