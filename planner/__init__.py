@@ -1,6 +1,7 @@
 """Institute Planner: plan regional Training-of-Trainers institutes end to end."""
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, render_template, request, session
@@ -34,6 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_production(app.config)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
@@ -173,7 +179,12 @@ class _RedactTokens(logging.Filter):
 
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
-        if record.args:
+        if isinstance(record.args, Mapping):  # gunicorn's access log: one dict of atoms
+            record.args = {
+                key: redact(value) if isinstance(value, str) else value
+                for key, value in record.args.items()
+            }
+        elif record.args:
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         return True
 

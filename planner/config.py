@@ -36,6 +36,9 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Reverse proxies in front of the app: their X-Forwarded-For/-Proto are trusted, so
+        # rate limits count each client, not the proxy (0: served directly).
+        "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
         "MAIL_BACKEND": _env("MAIL_BACKEND", "smtp" if production else "file"),
         "MAIL_HOST": _env("MAIL_HOST", "127.0.0.1"),
         "MAIL_PORT": int(_env("MAIL_PORT", "25")),

@@ -1,8 +1,9 @@
 """Retention: personal data of an institute is removed after its retention date.
 
 What goes: passport numbers and expiry, dates of birth, phones, dietary and access needs,
-organizer notes and decline reasons, travel legs, room assignments, visa case notes, every
-secret link, and message bodies in the outbox. Names and e-mails are replaced, so the institute
+organizer notes, decline reasons and the notes of the status history, travel legs, room
+assignments, visa case notes, every secret link (invitation and calendar feed), and message
+bodies in the outbox. Names and e-mails are replaced, so the institute
 keeps its counts (how many came, from which countries) but no person can be identified.
 The audit log records that it happened, never what was removed.
 """
@@ -11,10 +12,11 @@ from datetime import date
 
 from sqlalchemy import delete, select, update
 
+from planner.calendar.models import FeedLink
 from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute
-from planner.invitations.models import AccessLink, Invitee
+from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
 from planner.security import audit
 from planner.travel.models import RoomAssignment, TravelLeg, VisaCase
@@ -38,6 +40,11 @@ def purge_institute(institute: Institute) -> int:
     db.session.execute(delete(TravelLeg).where(TravelLeg.invitee_id.in_(invitee_ids)))
     db.session.execute(delete(RoomAssignment).where(RoomAssignment.invitee_id.in_(invitee_ids)))
     db.session.execute(delete(AccessLink).where(AccessLink.invitee_id.in_(invitee_ids)))
+    db.session.execute(delete(FeedLink).where(FeedLink.invitee_id.in_(invitee_ids)))
+    # The history keeps its statuses and dates; the reasons people gave are personal data.
+    db.session.execute(
+        update(StatusChange).where(StatusChange.invitee_id.in_(invitee_ids)).values(note="")
+    )
     db.session.execute(
         update(VisaCase).where(VisaCase.invitee_id.in_(invitee_ids)).values(notes="")
     )

@@ -1,7 +1,7 @@
 """Read paths of the agenda pages: plain data for a session, a breakout slot, one person."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -138,6 +138,9 @@ def personal_program(invitee: Invitee) -> list[MyDay]:
             mine_to_attend = item.id in assigned
             if item.kind == SessionKind.BREAKOUT and not (mine_to_lead or mine_to_attend):
                 continue
+            if not mine_to_lead:
+                # Only their own team knows unlisted facilitators (the feed's rule).
+                item = replace(item, facilitators=[f for f in item.facilitators if f.listed])
             sessions.append(
                 MySession(
                     item,

@@ -24,7 +24,8 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site relative paths; never another host."""
-    if not target:
+    if not target or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        # Browsers read "/\\host" and "/<TAB>/host" as "//host": another site.
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -56,6 +57,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # A copy of the cookie (another device, a stolen one) must not outlive the logout.
+        services.revoke_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -133,8 +133,22 @@ class Booklet:
     logo_src: str | None = None  # the host's logo from the letter settings, as a data: URL
 
 
-def load_sessions(institute: Institute) -> list[SessionItem]:
-    """Scheduled sessions of the institute in time order, with their facilitators' names."""
+# Someone who said no is not announced as running a session.
+_NOT_COMING = (RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN)
+
+
+def _named(invitee: Invitee, listed_only: bool) -> bool:
+    if invitee.removed_at is not None:
+        return False
+    return not listed_only or (invitee.consent_to_list and invitee.rsvp_status not in _NOT_COMING)
+
+
+def load_sessions(institute: Institute, *, listed_only: bool = False) -> list[SessionItem]:
+    """Scheduled sessions of the institute in time order, with their facilitators' names.
+
+    ``listed_only`` (the booklet, which is public once the program is published) names only
+    facilitators who consented to be listed and did not decline or withdraw, as the public
+    page and feed do; a facilitator's own agenda names all their co-facilitators."""
     sessions = db.session.scalars(
         select(Session)
         .options(
@@ -147,7 +161,7 @@ def load_sessions(institute: Institute) -> list[SessionItem]:
     items = []
     for s in sessions:
         names = sorted(
-            (f.invitee.full_name for f in s.facilitators if f.invitee.removed_at is None),
+            (f.invitee.full_name for f in s.facilitators if _named(f.invitee, listed_only)),
             key=_name_key,
         )
         items.append(
@@ -254,7 +268,9 @@ def load_booklet(institute: Institute) -> Booklet:
     )
     return Booklet(
         institute=InstituteInfo.of(institute),
-        days=tuple(program_grid(load_sessions(institute), _room_order(institute))),
+        days=tuple(
+            program_grid(load_sessions(institute, listed_only=True), _room_order(institute))
+        ),
         participants=tuple(listed_participants(institute)),
         logo_src=image_src(institute, logo, inline=True),
     )

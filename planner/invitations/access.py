@@ -35,7 +35,12 @@ def find_link(token: str, purpose: LinkPurpose) -> AccessLink | None:
 
 
 def start_invitee_session(link: AccessLink) -> None:
-    session.pop(SESSION_KEY, None)
+    """A fresh session: nothing of an earlier identity in this browser (an organizer's
+    sign-in, another invitee) carries over; only the language chosen is kept."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
     session[SESSION_KEY] = {
         "invitee_id": link.invitee_id,
         "link_id": link.id,

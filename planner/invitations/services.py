@@ -143,6 +143,7 @@ def update_invitee(invitee: Invitee, data: InviteeData, by) -> Invitee:
     if _email_taken(invitee.institute, data.email, exclude_id=invitee.id):
         raise EmailTaken("Another invitee of this institute has this e-mail.")
     _apply(invitee, data)
+    invitee.institute.touch()  # the cached booklet lists names and consent
     audit.record("invitee.updated", institute=invitee.institute, organizer=by, obj=invitee)
     return invitee
 
@@ -152,6 +153,7 @@ def remove_invitee(invitee: Invitee, by) -> None:
     if invitee.removed_at is not None:
         return
     invitee.removed_at = utcnow()
+    invitee.institute.touch()  # the cached booklet lists names and consent
     _revoke_rsvp_links([invitee.id])
     add_history(invitee, "record", None, "removed", organizer=by)
     audit.record("invitee.removed", institute=invitee.institute, organizer=by, obj=invitee)
@@ -499,6 +501,7 @@ def invitee_choices(invitee: Invitee, now: datetime | None = None) -> frozenset[
 def _change_status(invitee, new: RsvpStatus, *, organizer=None, by_invitee=False, note=""):
     old = invitee.rsvp_status
     invitee.rsvp_status = new
+    invitee.institute.touch()  # the cached booklet lists names and consent
     add_history(
         invitee, "rsvp", old.value, new.value, organizer=organizer, by_invitee=by_invitee, note=note
     )
@@ -558,6 +561,7 @@ def update_details(invitee: Invitee, details: InviteeDetails) -> None:
     invitee.dietary_needs = details.dietary_needs.strip()
     invitee.access_needs = details.access_needs.strip()
     invitee.consent_to_list = details.consent_to_list
+    invitee.institute.touch()  # the cached booklet lists names and consent
     if details.passport_number:
         invitee.passport_number = details.passport_number.strip().upper()
     invitee.passport_expiry = details.passport_expiry
