@@ -192,7 +192,7 @@ def linkify(text: str) -> Markup:
 
 
 @bp.get("/institutes/<slug>/outbox/<int:message_id>/eml")
-@institute_view()
+@institute_view("editor")  # the delivered file holds the invitee's live link: not for viewers
 def delivered(institute, message_id: int):
     """Development only: the .eml the file backend wrote, with its live links to click."""
     if not _file_backend():
