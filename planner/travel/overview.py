@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Row
 
 from planner.formatting import country_name
 from planner.invitations.models import Invitee, RsvpStatus
-from planner.travel.models import Hotel, RoomAssignment, TravelLeg, VisaStatus
+from planner.travel.models import Hotel, VisaStatus
 from planner.travel.risks import (
     ABSENT_STATUSES,
+    LegRow,
     TravelData,
     final_arrival,
     first_departure,
@@ -131,11 +133,11 @@ def stacked_chart(rows: list[CountryRow], width: int = 560, bar_height: int = 22
 @dataclass
 class TravelRow:
     invitee: Invitee
-    arrival: TravelLeg | None
-    departure: TravelLeg | None
-    legs: list[TravelLeg]
+    arrival: LegRow | None
+    departure: LegRow | None
+    legs: list[LegRow]
     case_status: VisaStatus | None
-    rooms: list[RoomAssignment]
+    rooms: list[Row]  # of ROOM_COLUMNS
     needs_visa: bool
 
 
@@ -163,7 +165,7 @@ def travel_rows(data: TravelData, statuses=(RsvpStatus.CONFIRMED,)) -> list[Trav
 @dataclass
 class ManifestEntry:
     invitee: Invitee
-    leg: TravelLeg
+    leg: LegRow
     origin: str  # where the journey began (the first leg's start)
     instant: datetime  # aware: arrival (or departure) at the institute end
     local: datetime  # the same in the institute's zone
@@ -231,7 +233,7 @@ def rooming_by_night(data: TravelData) -> list[tuple[date, list[RoomNight]]]:
     return result
 
 
-def roommates(data: TravelData, assignment: RoomAssignment) -> list[Invitee]:
+def roommates(data: TravelData, assignment: Row) -> list[Invitee]:
     """Who else sleeps in the same room on at least one of the same nights."""
     mine = set(nights(assignment.check_in, assignment.check_out))
     invitees = {invitee.id: invitee for invitee in data.invitees}
