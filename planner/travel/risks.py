@@ -377,7 +377,7 @@ def passport_expiring(data: TravelData) -> list[Finding]:
     ]
 
 
-def needs_visa(invitee: Invitee, data: TravelData) -> bool:
+def needs_visa(invitee: InviteeRow, data: TravelData) -> bool:
     """An open case says so; without a case, a rule asking for a visa or an e-visa does."""
     case = data.cases.get(invitee.id)
     if case is not None:
