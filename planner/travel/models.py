@@ -52,11 +52,16 @@ class TravelLeg(TimestampMixin, db.Model):
     @property
     def departs_at(self) -> datetime:
         """Departure as an aware datetime (absolute instant)."""
-        return self.departs_local.replace(tzinfo=ZoneInfo(self.departs_tz))
+        return wall_clock_instant(self.departs_local, self.departs_tz)
 
     @property
     def arrives_at(self) -> datetime:
-        return self.arrives_local.replace(tzinfo=ZoneInfo(self.arrives_tz))
+        return wall_clock_instant(self.arrives_local, self.arrives_tz)
+
+
+def wall_clock_instant(local: datetime, zone: str) -> datetime:
+    """A leg end's naive wall-clock time in its IANA zone, as an aware datetime (fold=0)."""
+    return local.replace(tzinfo=ZoneInfo(zone))
 
 
 class VisaRequirement(enum.StrEnum):

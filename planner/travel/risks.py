@@ -13,23 +13,25 @@ from gettext import NullTranslations
 
 from babel import Locale
 from flask_babel import get_translations
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from planner.agenda.models import Session, SessionStatus
 from planner.extensions import db
 from planner.formatting import country_name, current_locale, format_day, format_local
 from planner.institutes.models import Institute
-from planner.invitations.models import Invitee, RsvpStatus
+from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 from planner.travel.models import (
     Direction,
     Hotel,
     RoomAssignment,
     TravelLeg,
+    TravelMode,
     TravelSettings,
     VisaCase,
     VisaRequirement,
     VisaRule,
     VisaStatus,
+    wall_clock_instant,
 )
 from planner.travel.services import OPEN_VISA_STATUSES, nights, settings_of, visa_status_label
 
@@ -76,6 +78,99 @@ INVITEE_COLUMNS = (
 )
 
 
+# What the checks and lists read of legs, visa cases and room assignments: plain rows, never
+# the ORM objects (a thousand invitees bring over a thousand of them to every dashboard).
+LEG_COLUMNS = (
+    TravelLeg.id,
+    TravelLeg.invitee_id,
+    TravelLeg.direction,
+    TravelLeg.mode,
+    TravelLeg.carrier,
+    TravelLeg.number,
+    TravelLeg.from_place,
+    TravelLeg.to_place,
+    TravelLeg.departs_local,
+    TravelLeg.departs_tz,
+    TravelLeg.arrives_local,
+    TravelLeg.arrives_tz,
+    TravelLeg.border_crossing,
+    TravelLeg.needs_pickup,
+)
+CASE_COLUMNS = (
+    VisaCase.id,
+    VisaCase.invitee_id,
+    VisaCase.status,
+    VisaCase.letter_requested_at,
+    VisaCase.letter_approved_at,
+    VisaCase.letter_sent_at,
+    VisaCase.applied_at,
+    VisaCase.decided_at,
+)
+ROOM_COLUMNS = (
+    RoomAssignment.id,
+    RoomAssignment.invitee_id,
+    RoomAssignment.hotel_id,
+    RoomAssignment.room_label,
+    RoomAssignment.room_capacity,
+    RoomAssignment.check_in,
+    RoomAssignment.check_out,
+)
+
+
+@dataclass(slots=True)
+class InviteeRow:
+    """An invitee as the checks and lists read it (INVITEE_COLUMNS, in that order): every
+    check reads a few fields of every invitee, which a plain object serves fastest."""
+
+    id: int
+    institute_id: int
+    full_name: str
+    passport_name: str
+    email: str
+    phone: str
+    organization: str
+    country: str | None
+    nationality: str | None
+    role: InviteeRole
+    language: str
+    rsvp_status: RsvpStatus
+    passport_expiry: date | None
+    removed_at: datetime | None
+
+
+@dataclass(slots=True)
+class LegRow:
+    """A travel leg as the checks and lists read it (LEG_COLUMNS, in that order), both
+    instants worked out once."""
+
+    id: int
+    invitee_id: int
+    direction: Direction
+    mode: TravelMode
+    carrier: str
+    number: str
+    from_place: str
+    to_place: str
+    departs_local: datetime
+    departs_tz: str
+    arrives_local: datetime
+    arrives_tz: str
+    border_crossing: str
+    needs_pickup: bool
+    departs_at: datetime  # aware, as TravelLeg.departs_at
+    arrives_at: datetime
+
+    @classmethod
+    def of(cls, row: Row) -> "LegRow":
+        """From a row of LEG_COLUMNS."""
+        departs_local, departs_tz, arrives_local, arrives_tz = row[8:12]
+        return cls(
+            *row,
+            wall_clock_instant(departs_local, departs_tz),
+            wall_clock_instant(arrives_local, arrives_tz),
+        )
+
+
 @dataclass
 class TravelData:
     """Everything the checks read about one institute, loaded once."""
@@ -83,12 +178,12 @@ class TravelData:
     institute: Institute
     today: date
     settings: TravelSettings
-    invitees: list  # rows of INVITEE_COLUMNS; removed ones included (beds may be held)
-    legs: dict[int, list[TravelLeg]] = field(default_factory=dict)
-    cases: dict[int, VisaCase] = field(default_factory=dict)
+    invitees: list[InviteeRow]  # removed ones included (beds may be held)
+    legs: dict[int, list[LegRow]] = field(default_factory=dict)
+    cases: dict[int, Row] = field(default_factory=dict)  # rows of CASE_COLUMNS
     rules: dict[str, VisaRule] = field(default_factory=dict)
     hotels: dict[int, Hotel] = field(default_factory=dict)
-    rooms: dict[int, list[RoomAssignment]] = field(default_factory=dict)
+    rooms: dict[int, list[Row]] = field(default_factory=dict)  # rows of ROOM_COLUMNS
     program_start: datetime | None = None  # aware
     program_end: datetime | None = None
     # The reader's catalog and locale, looked up once: checks word hundreds of findings.
@@ -132,24 +227,25 @@ class TravelData:
 
 def load_travel_data(institute: Institute, today: date | None = None) -> TravelData:
     """The institute's invitees, legs, visa rules and cases, hotels and rooms: 8 queries."""
-    invitees = list(
-        db.session.execute(
+    invitees = [
+        InviteeRow(*row)
+        for row in db.session.execute(
             select(*INVITEE_COLUMNS)
             .where(Invitee.institute_id == institute.id)
             .order_by(Invitee.full_name, Invitee.id)
         )
-    )
-    legs: dict[int, list[TravelLeg]] = defaultdict(list)
-    for leg in db.session.scalars(
-        select(TravelLeg).join(Invitee).where(Invitee.institute_id == institute.id)
+    ]
+    legs: dict[int, list[LegRow]] = defaultdict(list)
+    for row in db.session.execute(
+        select(*LEG_COLUMNS).join(Invitee).where(Invitee.institute_id == institute.id)
     ):
-        legs[leg.invitee_id].append(leg)
+        legs[row.invitee_id].append(LegRow.of(row))
     for invitee_legs in legs.values():
         invitee_legs.sort(key=lambda leg: (leg.direction != Direction.ARRIVAL, leg.departs_at))
     cases = {
         case.invitee_id: case
-        for case in db.session.scalars(
-            select(VisaCase).join(Invitee).where(Invitee.institute_id == institute.id)
+        for case in db.session.execute(
+            select(*CASE_COLUMNS).join(Invitee).where(Invitee.institute_id == institute.id)
         )
     }
     rules = {
@@ -164,9 +260,9 @@ def load_travel_data(institute: Institute, today: date | None = None) -> TravelD
             select(Hotel).where(Hotel.institute_id == institute.id).order_by(Hotel.name)
         )
     }
-    rooms: dict[int, list[RoomAssignment]] = defaultdict(list)
-    for assignment in db.session.scalars(
-        select(RoomAssignment)
+    rooms: dict[int, list[Row]] = defaultdict(list)
+    for assignment in db.session.execute(
+        select(*ROOM_COLUMNS)
         .join(Invitee)
         .where(Invitee.institute_id == institute.id)
         .order_by(RoomAssignment.check_in)
@@ -208,19 +304,19 @@ def _reader_translations():
 # --- the journey of one person -------------------------------------------------------------
 
 
-def final_arrival(legs: list[TravelLeg]) -> TravelLeg | None:
+def final_arrival(legs: list[LegRow]) -> LegRow | None:
     """The arrival leg that ends last: the one that brings the person to the institute."""
     arrivals = [leg for leg in legs if leg.direction == Direction.ARRIVAL]
     return max(arrivals, key=lambda leg: leg.arrives_at, default=None)
 
 
-def first_departure(legs: list[TravelLeg]) -> TravelLeg | None:
+def first_departure(legs: list[LegRow]) -> LegRow | None:
     """The departure leg that starts first: the one that takes the person away."""
     departures = [leg for leg in legs if leg.direction == Direction.DEPARTURE]
     return min(departures, key=lambda leg: leg.departs_at, default=None)
 
 
-def stay_of(institute: Institute, legs: list[TravelLeg]) -> tuple[date, date]:
+def stay_of(institute: Institute, legs: list[LegRow]) -> tuple[date, date]:
     """(first night, morning of leaving) in the institute's zone, from the legs when given.
 
     Without an arrival the institute's first day is assumed, without a departure its last
@@ -238,7 +334,7 @@ def stay_of(institute: Institute, legs: list[TravelLeg]) -> tuple[date, date]:
     return first_night, leaving
 
 
-def nights_present(institute: Institute, legs: list[TravelLeg]) -> list[date]:
+def nights_present(institute: Institute, legs: list[LegRow]) -> list[date]:
     return nights(*stay_of(institute, legs))
 
 
@@ -281,7 +377,7 @@ def passport_expiring(data: TravelData) -> list[Finding]:
     ]
 
 
-def needs_visa(invitee: Invitee, data: TravelData) -> bool:
+def needs_visa(invitee: InviteeRow, data: TravelData) -> bool:
     """An open case says so; without a case, a rule asking for a visa or an e-visa does."""
     case = data.cases.get(invitee.id)
     if case is not None:
