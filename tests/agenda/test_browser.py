@@ -1,39 +1,11 @@
 """The agenda in real Chromium: side by side on a wide screen, a readable list at 360 px."""
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from planner.agenda.models import SessionKind
 from tests.agenda.factories import make_facilitator, make_room, make_session
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed"),
-]
-
-
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -56,10 +28,10 @@ def published_program(institute, db):
 
 
 def test_parallel_breakouts_stand_side_by_side_on_a_wide_screen(
-    browser, live_url, published_program
+    new_page, live_server, published_program
 ):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_url}/p/{published_program.slug}/")
+    page = new_page(width=1280, height=900)
+    page.goto(f"{live_server}/p/{published_program.slug}/")
     cells = page.locator("tr.parallel td")
     tops = {round(cells.nth(n).bounding_box()["y"]) for n in range(cells.count())}
     lefts = [cells.nth(n).bounding_box()["x"] for n in range(cells.count())]
@@ -70,10 +42,10 @@ def test_parallel_breakouts_stand_side_by_side_on_a_wide_screen(
 
 
 def test_at_360_px_the_grid_becomes_a_list_without_sideways_scrolling(
-    browser, live_url, published_program
+    new_page, live_server, published_program
 ):
-    page = browser.new_page(viewport={"width": 360, "height": 800})
-    page.goto(f"{live_url}/p/{published_program.slug}/")
+    page = new_page(width=360, height=800)
+    page.goto(f"{live_server}/p/{published_program.slug}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     cells = page.locator("tr.parallel td")
     lefts = {round(cells.nth(n).bounding_box()["x"]) for n in range(cells.count())}
