@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 PO_FILES := $(shell find planner -path '*/translations/*/LC_MESSAGES/*.po')
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install translations js-deps lint format migrations-check pytest pytest-postgres bench extract-messages clean
+.PHONY: run test install translations js-deps migration lint format migrations-check pytest pytest-postgres bench extract-messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ pytest-postgres: install translations
 	else \
 		echo "PostgreSQL does not answer at $(PG_TEST_URL): the PostgreSQL pass is skipped."; \
 	fi
+
+# After a model change: write the next Alembic migration (review it before committing).
+migration: install
+	$(BIN)/flask db migrate -m "$(or $(MESSAGE),schema change)"
 
 bench: install translations
 	$(BIN)/python -m bench.run
