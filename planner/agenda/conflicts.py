@@ -9,6 +9,7 @@ back-to-back sessions (one ends at 10:30, the next starts at 10:30) are fine.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,11 @@ class AgendaFacts:
     facilitators: dict[int, list[Invitee]]  # session id -> facilitators
     participants: dict[int, list["Person"]]  # session id -> assigned participants
     legs: dict[int, list[TravelLeg]]  # facilitator's invitee id -> travel legs
+
+    @cached_property
+    def spans(self) -> dict[Session, tuple]:
+        """Each session's (start, end, id): the sort key and bounds of the overlap sweep."""
+        return {s: (s.starts_local, s.ends_local, s.id) for s in self.sessions}
 
 
 def load_facts(institute: Institute) -> AgendaFacts:
@@ -106,18 +112,18 @@ def _when(moment: datetime) -> dict:
     return {"time": format_wall_time(moment), "day": format_day(moment.date(), "d MMMM")}
 
 
-def _overlapping_pairs(sessions: list[Session]):
+def _overlapping_pairs(sessions: list[Session], spans: dict[Session, tuple]):
     """Pairs that overlap (see ``overlaps``), by a sweep over start times.
 
     Sorted by start, a session can only overlap those after it that start before it ends,
-    so the scan stops there: linear in practice instead of every pair.
+    so the scan stops there: linear in practice instead of every pair. ``spans`` holds each
+    session's (start, end, id), read from the ORM objects once per check run.
     """
-    ordered = sorted(
-        ((s.starts_local, s.ends_local, s.id, s) for s in sessions), key=lambda row: row[:3]
-    )
-    for i, (_start, end, _id, first) in enumerate(ordered):
-        for other_start, _other_end, _other_id, second in ordered[i + 1 :]:
-            if other_start >= end:
+    ordered = sorted(sessions, key=spans.__getitem__)
+    for i, first in enumerate(ordered):
+        end = spans[first][1]
+        for second in ordered[i + 1 :]:
+            if spans[second][0] >= end:
                 break
             yield first, second
 
@@ -130,7 +136,7 @@ def room_double_booked(facts: AgendaFacts) -> list[Conflict]:
             by_room[session.room_id].append(session)
     conflicts = []
     for sessions in by_room.values():
-        for first, second in _overlapping_pairs(sessions):
+        for first, second in _overlapping_pairs(sessions, facts.spans):
             conflicts.append(
                 Conflict(
                     "room_double_booked",
@@ -163,7 +169,7 @@ def _person_in_two(rule: str, links: dict[int, list[Invitee]], facts: AgendaFact
     by_person, people = _sessions_by_person(links, sessions)
     conflicts = []
     for person_id, person_sessions in by_person.items():
-        for first, second in _overlapping_pairs(person_sessions):
+        for first, second in _overlapping_pairs(person_sessions, facts.spans):
             conflicts.append(
                 Conflict(
                     rule,
