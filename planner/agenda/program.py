@@ -22,7 +22,6 @@ from planner.agenda.models import (
 )
 from planner.extensions import db
 from planner.institutes.models import Institute
-from planner.invitations.models import RsvpStatus
 
 # Sessions of these kinds are for everyone: they span the whole row of the grid even when they
 # have a room (the plenary hall, the foyer), so parallel breakouts alone get room columns.
@@ -161,13 +160,8 @@ def _item(session: Session, rooms: dict[int, Room], count: int, public: bool) ->
         for sf in sorted(session.facilitators, key=lambda sf: sf.invitee.full_name.casefold())
     ]
     if public:
-        # Someone who said no is not announced as running the session (as in the feed).
-        coming = {
-            sf.invitee.id
-            for sf in session.facilitators
-            if sf.invitee.rsvp_status not in (RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN)
-        }
-        facilitators = [f for f in facilitators if f.listed and f.invitee_id in coming]
+        named = {sf.invitee.id for sf in session.facilitators if sf.invitee.named_publicly}
+        facilitators = [f for f in facilitators if f.invitee_id in named]
     kind = SessionKind(session.kind)
     return SessionItem(
         id=session.id,

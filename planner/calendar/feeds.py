@@ -39,7 +39,7 @@ from planner.calendar.ics import FeedCalendar, FeedEvent
 from planner.extensions import db
 from planner.formatting import language_name
 from planner.institutes.models import Institute
-from planner.invitations.models import Invitee, RsvpStatus
+from planner.invitations.models import NOT_COMING, Invitee
 from planner.travel.models import Hotel, RoomAssignment, TravelLeg, TravelMode
 
 logger = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ def _facilitators(institute: Institute, session_ids: list[int]) -> dict[int, lis
             SessionFacilitator.session_id.in_(session_ids),
             Invitee.removed_at.is_(None),
             # someone who said no is not announced as running the session
-            Invitee.rsvp_status.not_in([RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN]),
+            Invitee.rsvp_status.not_in(NOT_COMING),
         )
         .order_by(SessionFacilitator.id)
     )

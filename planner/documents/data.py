@@ -133,14 +133,10 @@ class Booklet:
     logo_src: str | None = None  # the host's logo from the letter settings, as a data: URL
 
 
-# Someone who said no is not announced as running a session.
-_NOT_COMING = (RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN)
-
-
 def _named(invitee: Invitee, listed_only: bool) -> bool:
-    if invitee.removed_at is not None:
-        return False
-    return not listed_only or (invitee.consent_to_list and invitee.rsvp_status not in _NOT_COMING)
+    if listed_only:
+        return invitee.named_publicly
+    return invitee.removed_at is None
 
 
 def load_sessions(institute: Institute, *, listed_only: bool = False) -> list[SessionItem]:

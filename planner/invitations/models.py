@@ -29,6 +29,10 @@ class RsvpStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Those who said no: never announced as running a session.
+NOT_COMING = (RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN)
+
+
 class Invitee(TimestampMixin, db.Model):
     __tablename__ = "invitee"
     __table_args__ = (
@@ -72,6 +76,16 @@ class Invitee(TimestampMixin, db.Model):
     search_name: Mapped[str] = mapped_column(String(700), default="")
 
     institute: Mapped["Institute"] = relationship()  # noqa: F821
+
+    @property
+    def named_publicly(self) -> bool:
+        """May this name appear where anyone can read it (public program, feed, booklet)?
+
+        Only with consent to be listed, while still invited, and not after saying no.
+        """
+        return (
+            self.consent_to_list and self.removed_at is None and self.rsvp_status not in NOT_COMING
+        )
 
     @property
     def is_facilitator(self) -> bool:
