@@ -4,21 +4,45 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi
+# Installs come from uv.lock (exact versions and hashes); uv itself is pinned here and lives in
+# its own small virtualenv, so syncing the project's environment never removes it.
+UV_VERSION := 0.13.8
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
+PORT ?= 5000
 
 PO_FILES := $(shell find planner -path '*/translations/*/LC_MESSAGES/*.po')
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install translations js-deps migration lint format migrations-check pytest pytest-postgres bench extract-messages clean
+.PHONY: run serve test test-latest install lock-check upgrade translations js-deps migration lint \
+	format migrations-check pytest pytest-postgres bench extract-messages clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install --quiet 'uv==$(UV_VERSION)'
+
+# Exactly what uv.lock says, nothing newer: every machine gets the same packages.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(UV) sync --locked --extra dev --python $(PYTHON) --quiet || { \
+		echo "uv.lock does not match pyproject.toml: run 'make upgrade' (or '$(UV) lock')" \
+			"and commit uv.lock." >&2; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The lock must describe pyproject.toml as committed (make test refuses a stale lock).
+lock-check: $(UV)
+	@$(UV) lock --check --quiet || { \
+		echo "uv.lock is stale against pyproject.toml: run 'make upgrade' and commit uv.lock." >&2; \
+		exit 1; }
+
+# On purpose only: move the lock to the newest releases pyproject.toml allows, then reinstall.
+upgrade: $(UV)
+	$(UV) lock --upgrade
+	$(MAKE) install
 
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
@@ -28,12 +52,25 @@ translations: $(MO_FILES)
 run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops the web server and the mail sender)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/flask send-mail --loop & \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@$(MAKE) --no-print-directory serve
 
-test: install translations js-deps lint migrations-check pytest pytest-postgres
+# The web server and the mail sender under one supervisor: Ctrl+C or SIGTERM stops both, exit 0.
+serve:
+	@$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
+
+test: lock-check install translations js-deps lint migrations-check pytest pytest-postgres
+
+# The suite against the newest releases pyproject.toml allows, in a throwaway virtualenv: run it
+# before `make upgrade` and once a month, so a library's new release is seen before it bites.
+test-latest: $(UV) translations js-deps
+	@set -e; venv=$$(mktemp -d); trap 'rm -rf "$$venv"' EXIT; \
+	$(UV) venv --quiet --python $(PYTHON) "$$venv"; \
+	VIRTUAL_ENV="$$venv" $(UV) pip install --quiet --upgrade --resolution highest -e '.[dev]'; \
+	$(UV) export --quiet --frozen --extra dev --no-hashes --no-header --no-annotate \
+		--no-emit-project | sed -n 's/^\([A-Za-z0-9._-]*==[^ ;]*\).*/\1/p' | sort >"$$venv/locked"; \
+	VIRTUAL_ENV="$$venv" $(UV) pip freeze --exclude-editable | sort >"$$venv/latest"; \
+	echo "Newer than uv.lock:"; comm -13 "$$venv/locked" "$$venv/latest" | sed 's/^/  /'; \
+	"$$venv/bin/pytest" -n $(PYTEST_WORKERS) -q
 
 # ical.js reads our feeds in a test as a second, independent iCalendar parser.
 JS_CHECK := tests/calendar/js
@@ -87,4 +124,4 @@ extract-messages: install
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) $(MO_FILES)
+	rm -rf $(VENV) $(UV_HOME) $(MO_FILES)

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
+from planner.devserver import serve_command
 from planner.extensions import db
 
 
@@ -13,6 +14,7 @@ def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_organizer_command)
     app.cli.add_command(purge_expired_command)
+    app.cli.add_command(serve_command)
 
 
 @click.command("demo")

@@ -13,6 +13,7 @@ import logging
 import mimetypes
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,6 +136,20 @@ def render_html(template: str, *, screen: bool, **context) -> str:
     )
 
 
+# Pango, HarfBuzz and fontconfig objects are not safe to share between threads: a process renders
+# one document at a time (the development server and threaded workers run requests in threads).
+# A forked worker (gunicorn --preload) starts with its own lock and builds its own font objects
+# rather than inheriting the parent's.
+_render_lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    global _render_lock
+    _render_lock = threading.Lock()
+    for cached in (_font_config, _base_stylesheet, _page_stylesheet):
+        cached.cache_clear()
+
+
 @cache
 def _font_config():
     from weasyprint.text.fonts import FontConfiguration
@@ -180,19 +195,18 @@ def write_pdf(html: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()) -> 
     from weasyprint import HTML
 
     roots = (static_root(), *allowed_dirs)
-    document = HTML(
-        string=html,
-        base_url=static_root().as_uri() + "/",
-        url_fetcher=_fetcher(roots),
-    )
-    return document.write_pdf(
-        stylesheets=[
-            _base_stylesheet(),
-            _page_stylesheet(paper, _("Page {page} of {pages}")),
-        ],
-        font_config=_font_config(),
-        pdf_identifier=False,
-    )
+    page_label = _("Page {page} of {pages}")
+    with _render_lock:
+        document = HTML(
+            string=html,
+            base_url=static_root().as_uri() + "/",
+            url_fetcher=_fetcher(roots),
+        )
+        return document.write_pdf(
+            stylesheets=[_base_stylesheet(), _page_stylesheet(paper, page_label)],
+            font_config=_font_config(),
+            pdf_identifier=False,
+        )
 
 
 def render_pdf(template: str, *, paper: str, allowed_dirs: tuple[Path, ...] = (), **context):
@@ -201,6 +215,9 @@ def render_pdf(template: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()
         paper=paper,
         allowed_dirs=allowed_dirs,
     )
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 # --- the cache -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from planner.extensions import db
 from planner.invitations.models import RsvpStatus
 from planner.travel import overview, risks, services
 from planner.travel.models import Hotel, RoomAssignment
-from tests import factories
+from tests import factories, formats
 from tests.travel.factories import make_hotel, make_room
 
 
@@ -33,7 +33,7 @@ def test_two_people_share_a_double_room_and_a_third_is_refused(institute, organi
         services.assign_room(institute, room(third, hotel, date(2027, 4, 14)), organizer)
 
     assert error.value.errors["room_label"] == (
-        "Room 201 at Hotel Samal holds 2; on the night of April 14, 2027 "
+        f"Room 201 at Hotel Samal holds 2; on the night of {formats.day(date(2027, 4, 14))} "
         "it already has Айгуль, Жылдыз."
     )
 
@@ -73,7 +73,8 @@ def test_one_person_cannot_hold_two_beds_on_the_same_night(institute, organizer)
         services.assign_room(institute, room(person, hotel, date(2027, 4, 14), label="305"),
                              organizer)  # fmt: skip
 
-    assert "already has a bed on the night of April 14, 2027" in error.value.errors["check_in"]
+    night = formats.day(date(2027, 4, 14))
+    assert f"already has a bed on the night of {night}" in error.value.errors["check_in"]
 
 
 def test_editing_an_assignment_does_not_count_it_twice(institute, organizer):
@@ -136,7 +137,7 @@ def test_rooming_page_is_printable_and_not_cached(client, login, organizer, inst
 
     html = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
-    assert "Night of Monday, April 12, 2027" in html
+    assert f"Night of {formats.day(date(2027, 4, 12), 'full')}" in html
     assert "<td>1 / 2</td>" in html
 
 

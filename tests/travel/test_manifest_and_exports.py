@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 from sqlalchemy import select
 
@@ -10,7 +11,7 @@ from planner.invitations.models import RsvpStatus
 from planner.security.models import AuditEvent
 from planner.travel import overview, risks
 from planner.travel.models import Direction, VisaStatus
-from tests import factories
+from tests import factories, formats
 from tests.travel.factories import make_case, make_hotel, make_leg, make_room
 
 
@@ -93,7 +94,11 @@ def test_arrivals_page_and_csv(client, login, organizer, institute, db):
 
     html = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
-    assert "Sunday, April 11, 2027" in html and "08:55" in html and "+992 900 000 001" in html
+    assert (
+        formats.day(date(2027, 4, 11), "full") in html
+        and "08:55" in html
+        and "+992 900 000 001" in html
+    )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

@@ -9,7 +9,7 @@ from planner.extensions import db
 from planner.invitations.models import RsvpStatus
 from planner.travel import risks, services
 from planner.travel.models import Direction, TravelSettings, VisaRequirement, VisaStatus
-from tests import factories
+from tests import factories, formats
 from tests.travel.factories import make_case, make_hotel, make_leg, make_room, make_rule
 
 START = date(2027, 4, 12)  # the test institute runs 12-15 April 2027 in Asia/Almaty
@@ -44,7 +44,7 @@ def test_passport_must_be_valid_six_months_after_the_end(institute, expiry, flag
     if flagged:
         assert found[0].invitee_id == person.id
         assert "Динара Касымова" in found[0].message
-        assert "Oct 14, 2027" in found[0].message
+        assert formats.day(date(2027, 10, 14), "medium") in found[0].message
         assert "6 months" in found[0].message
 
 
@@ -252,7 +252,8 @@ def test_missing_bed_uses_the_institute_nights_without_legs(institute):
     found = findings(institute, risks.missing_beds)
 
     assert [f.invitee_id for f in found] == [short.id]
-    assert found[0].message == "Мадина Ахметова has no bed on the night of Apr 14, 2027."
+    night = formats.day(date(2027, 4, 14), "medium")
+    assert found[0].message == f"Мадина Ахметова has no bed on the night of {night}."
 
 
 def test_missing_bed_follows_the_travel_legs(institute):
@@ -265,7 +266,8 @@ def test_missing_bed_follows_the_travel_legs(institute):
 
     found = findings(institute, risks.missing_beds)
 
-    assert "3 nights: Apr 10, 2027, Apr 11, 2027, Apr 15, 2027" in found[0].message
+    nights = ", ".join(formats.day(date(2027, 4, d), "medium") for d in (10, 11, 15))
+    assert f"3 nights: {nights}" in found[0].message
 
 
 def test_beds_held_for_people_who_declined_or_withdrew_are_flagged(institute):
