@@ -25,7 +25,9 @@ from planner.documents.render import upload_root
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus
+from planner.travel.manifests import Manifest, build_manifest
 from planner.travel.models import Direction, Hotel, RoomAssignment, TravelLeg, VisaCase
+from planner.travel.risks import load_travel_data
 
 
 def _name_key(name: str) -> str:
@@ -498,86 +500,24 @@ def _stays_of(invitee: Invitee) -> list[StayItem]:
 
 
 @dataclass(frozen=True)
-class ManifestRow:
-    person: PersonItem
-    leg: LegItem
-    hotel: str
+class ManifestDocument:
+    """The printed manifest: the rows of ``planner.travel.manifests`` (the page and the CSV
+    show the same ones) with the institute's letterhead facts."""
 
-
-@dataclass(frozen=True)
-class ManifestDay:
-    day: date
-    rows: tuple[ManifestRow, ...]
-
-    @property
-    def pickups(self) -> int:
-        return sum(1 for r in self.rows if r.leg.needs_pickup)
-
-
-@dataclass(frozen=True)
-class Manifest:
     institute: InstituteInfo
-    direction: str
-    days: tuple[ManifestDay, ...]
+    manifest: Manifest
 
     @property
-    def total(self) -> int:
-        return sum(len(d.rows) for d in self.days)
+    def direction(self) -> str:
+        return self.manifest.direction
 
 
-_TRAVELLING = (RsvpStatus.CONFIRMED,)
-
-
-def load_manifest(institute: Institute, direction: Direction) -> Manifest:
-    """Confirmed people's arrival (or departure) legs by day and local time, with their hotel."""
-    rows = db.session.execute(
-        select(TravelLeg, Invitee)
-        .join(Invitee, Invitee.id == TravelLeg.invitee_id)
-        .where(
-            Invitee.institute_id == institute.id,
-            Invitee.removed_at.is_(None),
-            Invitee.rsvp_status.in_(_TRAVELLING),
-            TravelLeg.direction == direction,
-        )
-    ).all()
-    hotels = _hotel_nights(institute)
-    by_day: dict[date, list[ManifestRow]] = defaultdict(list)
-    for leg, invitee in rows:
-        item = LegItem.of(leg)
-        day = item.local_time.date()
-        night = day if direction == Direction.ARRIVAL else day - timedelta(days=1)
-        hotel = hotels.get((invitee.id, night)) or hotels.get((invitee.id, None), "")
-        by_day[day].append(ManifestRow(person=_person(invitee), leg=item, hotel=hotel))
-    days = tuple(
-        ManifestDay(
-            day=day,
-            rows=tuple(
-                sorted(by_day[day], key=lambda r: (r.leg.local_time, _name_key(r.person.name)))
-            ),
-        )
-        for day in sorted(by_day)
+def load_manifest(institute: Institute, direction: Direction) -> ManifestDocument:
+    """Confirmed people, one row each per direction, by day and local time, with hotels."""
+    return ManifestDocument(
+        institute=InstituteInfo.of(institute),
+        manifest=build_manifest(load_travel_data(institute), direction),
     )
-    return Manifest(institute=InstituteInfo.of(institute), direction=direction.value, days=days)
-
-
-def _hotel_nights(institute: Institute) -> dict:
-    """(invitee id, night) -> hotel name, and (invitee id, None) -> their first hotel."""
-    rows = db.session.execute(
-        select(
-            RoomAssignment.invitee_id, RoomAssignment.check_in, RoomAssignment.check_out, Hotel.name
-        )
-        .join(Hotel, Hotel.id == RoomAssignment.hotel_id)
-        .where(Hotel.institute_id == institute.id)
-        .order_by(RoomAssignment.check_in)
-    )
-    nights: dict = {}
-    for invitee_id, check_in, check_out, name in rows:
-        nights.setdefault((invitee_id, None), name)
-        night = check_in
-        while night < check_out:
-            nights[(invitee_id, night)] = name
-            night += timedelta(days=1)
-    return nights
 
 
 @dataclass(frozen=True)

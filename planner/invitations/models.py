@@ -38,6 +38,8 @@ class Invitee(TimestampMixin, db.Model):
     __table_args__ = (
         # E-mails are stored lower-cased, so this is case-insensitive.
         UniqueConstraint("institute_id", "email"),
+        # Visa letter references count up per institute (never the database id).
+        UniqueConstraint("institute_id", "letter_number", name="uq_invitee_letter_number"),
         Index("ix_invitee_institute_status", "institute_id", "rsvp_status"),
         # The list is sorted by name within an institute, page by page.
         Index("ix_invitee_institute_search_name", "institute_id", "search_name"),
@@ -59,6 +61,9 @@ class Invitee(TimestampMixin, db.Model):
     rsvp_status: Mapped[RsvpStatus] = mapped_column(str_enum(RsvpStatus), default=RsvpStatus.DRAFT)
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     consent_to_list: Mapped[bool] = mapped_column(default=False)
+    # Asked apart from the participant list: may a facilitator be named as running sessions?
+    consent_named_facilitator: Mapped[bool] = mapped_column(default=False)
+    letter_number: Mapped[int | None]  # the institute's sequence number of their visa letter
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     access_needs: Mapped[str] = mapped_column(Text, default="")
     passport_number: Mapped[str | None] = mapped_column(EncryptedText())

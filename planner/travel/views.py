@@ -32,6 +32,7 @@ from planner.travel.labels import (
     VISA_REQUIREMENT_LABELS,
     VISA_STATUS_LABELS,
 )
+from planner.travel.manifests import build_manifest
 from planner.travel.models import (
     Direction,
     Hotel,
@@ -372,12 +373,9 @@ def departures(institute):
 
 
 def _manifest_page(institute, direction: str):
-    data = load_travel_data(institute)
+    manifest = build_manifest(load_travel_data(institute), direction)
     page = render_template(
-        "travel/manifest.html",
-        institute=institute,
-        direction=direction,
-        days=overview.manifest(data, direction),
+        "travel/manifest.html", institute=institute, direction=direction, manifest=manifest
     )
     return _no_store(Response(page))
 
@@ -402,39 +400,12 @@ def departures_csv(institute):
 
 
 def _manifest_csv(institute, direction: str) -> Response:
-    data = load_travel_data(institute)
-    arrival = direction == "arrival"
-    header = [
-        _("Date"),
-        _("Time"),
-        _("Name"),
-        _("From") if arrival else _("Departure point"),
-        _("Carrier"),
-        _("Number"),
-        _("Arrival point") if arrival else _("To"),
-        _("Phone"),
-        _("Needs a pickup"),
-    ]
-    rows = [
-        [
-            entry.local.date().isoformat(),
-            entry.local.strftime("%H:%M"),
-            entry.invitee.full_name,
-            entry.origin if arrival else entry.leg.from_place,
-            entry.leg.carrier,
-            entry.leg.number,
-            entry.leg.to_place,
-            entry.invitee.phone,
-            (_("yes") if entry.leg.needs_pickup else _("no")),
-        ]
-        for _day, entries in overview.manifest(data, direction)
-        for entry in entries
-    ]
+    header, rows = build_manifest(load_travel_data(institute), direction).table()
     audit.record(
         f"travel.{direction}_manifest_exported", institute=institute, organizer=current_user
     )
     db.session.commit()
-    name = "arrivals" if arrival else "departures"
+    name = "arrivals" if direction == "arrival" else "departures"
     return csv_download(csv_text(header, rows), f"{institute.slug}-{name}.csv")
 
 
@@ -576,7 +547,7 @@ def _render_visas(institute, rule_form, settings_form):
         rows = [r for r in rows if r.case_status is None]
     elif status_filter in {s.value for s in VisaStatus}:
         rows = [r for r in rows if r.case_status == status_filter]
-    used = {i.nationality for i in data.present if i.nationality}
+    used = {i.nationality for i in data.present if i.nationality} - {institute.country}
     page = render_template(
         "travel/visas.html",
         institute=institute,
