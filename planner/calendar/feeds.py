@@ -40,7 +40,7 @@ from planner.extensions import db
 from planner.formatting import language_name
 from planner.institutes.models import Institute
 from planner.invitations.models import NOT_COMING, Invitee
-from planner.travel.models import Hotel, RoomAssignment, TravelLeg, TravelMode
+from planner.travel.models import Hotel, Pickup, RoomAssignment, TravelLeg, TravelMode
 
 logger = logging.getLogger(__name__)
 
@@ -278,8 +278,21 @@ def _travel_event(leg: TravelLeg) -> FeedEvent:
         lines.append(_("Carrier and number: %(service)s", service=service))
     if leg.border_crossing:
         lines.append(_("Border crossing: %(place)s", place=leg.border_crossing))
-    if leg.needs_pickup:
-        lines.append(_("Pickup on arrival is arranged."))
+    pickup = leg.pickup
+    if pickup == Pickup.ARRANGED:
+        who = leg.pickup_by.strip()
+        if leg.pickup_at is not None:
+            lines.append(
+                _(
+                    "Pickup arranged: %(who)s, %(time)s.",
+                    who=who,
+                    time=leg.pickup_at.strftime("%H:%M"),
+                )
+            )
+        else:
+            lines.append(_("Pickup arranged: %(who)s.", who=who))
+    elif pickup == Pickup.REQUESTED:
+        lines.append(_("You asked for a pickup; it is not arranged yet."))
     return FeedEvent(
         uid=leg.uid,
         sequence=leg.sequence,

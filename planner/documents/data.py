@@ -308,6 +308,8 @@ class LegItem:
     arrives_tz: str
     border_crossing: str
     needs_pickup: bool
+    pickup_by: str = ""
+    pickup_at: datetime | None = None
 
     @classmethod
     def of(cls, leg: TravelLeg) -> "LegItem":
@@ -324,6 +326,8 @@ class LegItem:
             arrives_tz=leg.arrives_tz,
             border_crossing=leg.border_crossing or "",
             needs_pickup=leg.needs_pickup,
+            pickup_by=leg.pickup_by or "",
+            pickup_at=leg.pickup_at,
         )
 
     @property

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from planner.travel.models import Direction, Pickup
+from planner.travel.models import Direction, Pickup, pickup_state
 from planner.travel.risks import LegRow, TravelData, final_arrival, first_departure
 from planner.travel.services import nights
 
@@ -137,10 +137,11 @@ def columns_of(data: TravelData, direction: Direction) -> tuple[tuple[str, str],
     return tuple((key, labels[key]) for key in COLUMNS)
 
 
-def pickup_text(data: TravelData, leg: LegRow) -> str:
-    """What the manifest says of a pickup: arranged (by whom, when), only asked for, or no."""
-    _ = data.gettext
-    state = leg.pickup
+def pickup_text(leg, gettext) -> str:
+    """What organizers' lists say of a leg's pickup: arranged (by whom, when), only asked for
+    by the traveller, or none. ``leg`` is a TravelLeg or a LegRow."""
+    _ = gettext
+    state = pickup_state(leg.needs_pickup, leg.pickup_by)
     if state == Pickup.ARRANGED:
         if leg.pickup_at is not None:
             return _(
@@ -200,7 +201,7 @@ def build_manifest(data: TravelData, direction: Direction | str) -> Manifest:
             "service": " ".join(part for part in (venue.carrier, venue.number) if part),
             "venue_end": venue.to_place if arrival else venue.from_place,
             "border": venue.border_crossing or "",
-            "pickup": pickup_text(data, venue),
+            "pickup": pickup_text(venue, data.gettext),
             "hotel": hotel,
         }
         rows.append(

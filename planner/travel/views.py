@@ -20,6 +20,7 @@ from planner.travel import overview, risks, services
 from planner.travel.forms import (
     HotelForm,
     LegForm,
+    OrganizerLegForm,
     RoomForm,
     TravelSettingsForm,
     VisaRuleForm,
@@ -32,10 +33,11 @@ from planner.travel.labels import (
     VISA_REQUIREMENT_LABELS,
     VISA_STATUS_LABELS,
 )
-from planner.travel.manifests import build_manifest
+from planner.travel.manifests import build_manifest, pickup_text
 from planner.travel.models import (
     Direction,
     Hotel,
+    Pickup,
     RoomAssignment,
     TravelLeg,
     TravelMode,
@@ -70,6 +72,7 @@ def travel_labels():
         "mode_labels": MODE_LABELS,
         "direction_labels": DIRECTION_LABELS,
         "risk_kind_labels": RISK_KIND_LABELS,
+        "pickup_text": lambda leg: pickup_text(leg, _),
     }
 
 
@@ -203,8 +206,9 @@ def index(institute):
         rows = [r for r in rows if r.arrival is None]
     elif travel == "given":
         rows = [r for r in rows if r.arrival is not None]
-    elif travel == "pickup":
-        rows = [r for r in rows if r.arrival is not None and r.arrival.needs_pickup]
+    elif travel in ("pickup", "pickup_arranged"):
+        wanted = Pickup.REQUESTED if travel == "pickup" else Pickup.ARRANGED
+        rows = [r for r in rows if r.arrival is not None and r.arrival.pickup == wanted]
     return render_template(
         "travel/index.html",
         institute=institute,
@@ -251,10 +255,11 @@ def invitee(institute, invitee_id: int):
     )
 
 
-def _leg_form(invitee, leg: TravelLeg | None = None) -> LegForm:
+def _leg_form(invitee, leg: TravelLeg | None = None, *, organizer: bool = False) -> LegForm:
     home = country_zone(invitee.country) or country_zone(invitee.nationality)
     institute_zone = invitee.institute.timezone
-    form = LegForm(obj=leg, preferred_zones=[institute_zone, home or ""])
+    form_class = OrganizerLegForm if organizer else LegForm
+    form = form_class(obj=leg, preferred_zones=[institute_zone, home or ""])
     if leg is None and not form.is_submitted():
         direction = request.args.get("direction", "arrival")
         if direction not in ("arrival", "departure"):
@@ -285,6 +290,11 @@ def _leg_data(form: LegForm) -> services.LegData:
         arrives_tz=form.arrives_tz.data or "",
         border_crossing=form.border_crossing.data or "",
         needs_pickup=form.needs_pickup.data,
+        **(
+            {"pickup_by": form.pickup_by.data or "", "pickup_at": form.pickup_at.data}
+            if isinstance(form, OrganizerLegForm)
+            else {}
+        ),
     )
 
 
@@ -316,7 +326,7 @@ def _save_leg(form: LegForm, invitee, leg: TravelLeg | None, **who) -> bool:
 @institute_view("editor")
 def new_leg(institute, invitee_id: int):
     person = _invitee_of(institute, invitee_id)
-    form = _leg_form(person)
+    form = _leg_form(person, organizer=True)
     if _save_leg(form, person, None, organizer=current_user):
         flash(_("The travel leg is saved."), "success")
         return redirect(url_for("travel.legs.invitee", slug=institute.slug, invitee_id=person.id))
@@ -329,7 +339,7 @@ def new_leg(institute, invitee_id: int):
 @institute_view("editor")
 def edit_leg(institute, leg_id: int):
     leg = _leg_of(institute, leg_id)
-    form = _leg_form(leg.invitee, leg)
+    form = _leg_form(leg.invitee, leg, organizer=True)
     if _save_leg(form, leg.invitee, leg, organizer=current_user):
         flash(_("The travel leg is saved."), "success")
         return redirect(
@@ -431,7 +441,7 @@ def export_csv(institute):
         _("Visa"),
         _("Arrives"),
         _("Arrival point"),
-        _("Needs a pickup"),
+        _("Pickup"),
         _("Leaves"),
         _("Hotel"),
         _("Room"),
@@ -457,7 +467,7 @@ def export_csv(institute):
                 if row.arrival
                 else "",
                 row.arrival.to_place if row.arrival else "",
-                (_("yes") if row.arrival.needs_pickup else _("no")) if row.arrival else "",
+                pickup_text(row.arrival, _) if row.arrival else "",
                 format_local(row.departure.departs_at, zone, "yyyy-MM-dd HH:mm")
                 if row.departure
                 else "",
