@@ -20,6 +20,7 @@ from planner.agenda.models import (
     SessionFacilitator,
     SessionStatus,
 )
+from planner.agenda.program import spans_every_room
 from planner.documents.models import LetterSettings
 from planner.documents.render import upload_root
 from planner.extensions import db
@@ -93,6 +94,7 @@ class SessionItem:
     interpretation: str
     description: str
     facilitators: tuple[str, ...]
+    spans: bool = False  # agenda.program.spans_every_room(): across every room column
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def load_sessions(institute: Institute, *, listed_only: bool = False) -> list[Se
                 interpretation=s.interpretation or "",
                 description=s.description or "",
                 facilitators=tuple(names),
+                spans=spans_every_room(s.room_id, s.spans_rooms),
             )
         )
     return items
@@ -189,13 +192,13 @@ def _room_order(institute: Institute) -> dict[int, tuple[int, str]]:
 
 
 def program_grid(sessions: list[SessionItem], room_order: dict) -> list[ProgramDay]:
-    """Lay each day out as rows of start times by columns of rooms.
+    """Lay each day out as rows of start times by columns of rooms, as the web grid does.
 
-    A time with one session gives a row whose single cell spans every column (plenaries,
-    breaks, meals). A time with several sessions gives one cell per column, so parallel
-    sessions stand side by side, each under its room; the columns are the rooms that hold
-    parallel sessions that day, in the venue's order. Parallel sessions without a room (or
-    clashing in one room, which the agenda's conflict check reports) take extra columns.
+    A session that spans (``agenda.program.spans_every_room``: no room, or marked as
+    spanning) gets a row whose single cell spans every column. The others are drawn in their
+    room's column only; the columns are the rooms those sessions use that day, in the
+    venue's order. Two sessions starting together in one room (a clash the agenda's conflict
+    check reports) take an extra column, so every session is drawn exactly once.
     """
     by_day: dict[date, list[SessionItem]] = defaultdict(list)
     for item in sessions:
@@ -207,35 +210,39 @@ def _program_day(day: date, items: list[SessionItem], room_order: dict) -> Progr
     slots: dict[datetime, list[SessionItem]] = defaultdict(list)
     for item in items:
         slots[item.starts].append(item)
-    parallel = [slot for slot in slots.values() if len(slot) > 1]
+    in_rooms = [item for item in items if not item.spans]
     rooms = sorted(
-        {i.room_id for slot in parallel for i in slot if i.room_id is not None},
-        key=lambda room_id: room_order.get(room_id, (0, "")),
+        {item.room_id for item in in_rooms}, key=lambda room_id: room_order.get(room_id, (0, ""))
     )
-    extra = max(
-        (len(slot) - len({i.room_id for i in slot} - {None}) for slot in parallel), default=0
-    )
+    extra = 0
+    for slot in slots.values():
+        placed = [item for item in slot if not item.spans]
+        extra = max(extra, len(placed) - len({item.room_id for item in placed}))
     columns: list[int | None] = [*rooms, *([None] * extra)]
     width = max(len(columns), 1)
     rows = []
     for starts in sorted(slots):
         slot = slots[starts]
-        if len(slot) == 1:
-            cells = (GridCell(slot[0], span=width),)
-        else:
-            placed: list[SessionItem | None] = [None] * width
-            leftovers = []
-            for item in slot:
-                column = columns.index(item.room_id) if item.room_id in rooms else None
-                if column is not None and placed[column] is None:
-                    placed[column] = item
-                else:
-                    leftovers.append(item)
-            for item in leftovers:
-                placed[placed.index(None)] = item
-            cells = tuple(GridCell(item) for item in placed)
-        rows.append(GridRow(starts=starts, ends=max(i.ends for i in slot), cells=cells))
-    names = {i.room_id: i.room for i in items}
+        for item in slot:
+            if item.spans:
+                rows.append(GridRow(starts=starts, ends=item.ends, cells=(GridCell(item, width),)))
+        placed_items = [item for item in slot if not item.spans]
+        if not placed_items:
+            continue
+        cells: list[SessionItem | None] = [None] * width
+        for item in placed_items:
+            column = columns.index(item.room_id)
+            if cells[column] is not None:
+                column = cells.index(None, len(rooms))
+            cells[column] = item
+        rows.append(
+            GridRow(
+                starts=starts,
+                ends=max(item.ends for item in placed_items),
+                cells=tuple(GridCell(item) for item in cells),
+            )
+        )
+    names = {item.room_id: item.room for item in items}
     return ProgramDay(
         day=day,
         rooms=tuple(names.get(room_id, "") if room_id else "" for room_id in columns),

@@ -18,7 +18,9 @@ def test_days_rows_and_room_columns(institute):
     altai = make_room(institute, "Altai Room", 10, 10)
     turkestan = make_room(institute, "Turkestan Room", 10, 20)
     make_room(institute, "Foyer", 30, 30)  # unused: no column
-    make_session(institute, "2027-04-12 09:00", "2027-04-12 10:30", "Opening", room=hall)
+    make_session(
+        institute, "2027-04-12 09:00", "2027-04-12 10:30", "Opening", room=hall, spans_rooms=True
+    )
     b = make_session(
         institute, "2027-04-12 11:00", "2027-04-12 12:30", "B", SessionKind.BREAKOUT, turkestan
     )
