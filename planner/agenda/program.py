@@ -50,7 +50,7 @@ class RoomColumn:
 class FacilitatorName:
     invitee_id: int
     name: str
-    listed: bool  # consented to appear in public lists (Invitee.consent_to_list)
+    listed: bool  # may be named in public (Invitee.named_publicly)
 
 
 @dataclass
@@ -162,7 +162,7 @@ def _item(session: Session, rooms: dict[int, Room], count: int, public: bool) ->
         FacilitatorName(
             sf.invitee.id,
             sf.invitee.full_name,
-            sf.invitee.consent_to_list and sf.invitee.removed_at is None,
+            sf.invitee.named_publicly,
         )
         for sf in sorted(session.facilitators, key=lambda sf: sf.invitee.full_name.casefold())
     ]

@@ -63,6 +63,7 @@ def index(institute):
         days=services.program_days(institute, with_empty_days=True),
         conflicts=conflicts,
         warnings=conflicts_by_session(conflicts),
+        not_named=reading.facilitators_not_named(institute),
         confirm=ConfirmForm(),
     )
 

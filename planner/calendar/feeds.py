@@ -3,7 +3,8 @@
 What each feed shows (one rule each, here and nowhere else):
 
 - The institute program (published only): every session, cancelled ones too. Facilitator
-  names only of facilitators who consented to be listed (and did not decline or withdraw);
+  names only of facilitators named publicly (``Invitee.named_publicly``: consent to be
+  named as a facilitator, not declined or withdrawn);
   never any participant.
 - A personal feed: every session that is not a breakout (plenaries, breaks, meals,
   excursions, other), the breakouts the invitee is assigned to or facilitates, their own
@@ -49,7 +50,7 @@ logger = logging.getLogger(__name__)
 class _Facilitator:
     invitee_id: int
     name: str
-    listed: bool  # consented to appear in lists
+    listed: bool  # Invitee.named_publicly
 
 
 class _Wording:
@@ -164,7 +165,7 @@ def _facilitators(institute: Institute, session_ids: list[int]) -> dict[int, lis
             SessionFacilitator.session_id,
             Invitee.id,
             Invitee.full_name,
-            Invitee.consent_to_list,
+            Invitee.named_publicly,  # the one rule (planner/invitations/models.py), in SQL
             Invitee.institute_id,
         )
         .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)

@@ -50,8 +50,8 @@ def test_days_rows_and_room_columns(institute):
 
 
 def test_items_carry_everything_a_program_shows(institute):
-    rania = make_facilitator(institute, "Rania Haddad", consent_to_list=True)
-    timur = make_facilitator(institute, "Тимур Абенов", consent_to_list=False)
+    rania = make_facilitator(institute, "Rania Haddad", consent_named_facilitator=True)
+    timur = make_facilitator(institute, "Тимур Абенов", consent_named_facilitator=False)
     zarina = make_participant(institute)
     session = make_session(
         institute,
@@ -82,8 +82,8 @@ def test_items_carry_everything_a_program_shows(institute):
 
 
 def test_public_keeps_only_facilitators_who_consented(institute):
-    rania = make_facilitator(institute, "Rania Haddad", consent_to_list=True)
-    timur = make_facilitator(institute, "Тимур Абенов", consent_to_list=False)
+    rania = make_facilitator(institute, "Rania Haddad", consent_named_facilitator=True)
+    timur = make_facilitator(institute, "Тимур Абенов", consent_named_facilitator=False)
     make_session(institute, facilitators=[rania, timur])
     (item,) = program_days(institute, public=True)[0].sessions
     assert item.facilitator_names == ["Rania Haddad"]

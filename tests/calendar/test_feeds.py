@@ -113,16 +113,22 @@ def test_edit_keeps_the_uid_and_raises_the_sequence(client, published, db):
 
 def test_program_names_consenting_facilitators_and_no_participant(client, published):
     listed = factories.make_invitee(
-        published, full_name="Rania Haddad", role=InviteeRole.FACILITATOR, consent_to_list=True
+        published,
+        full_name="Rania Haddad",
+        role=InviteeRole.FACILITATOR,
+        consent_named_facilitator=True,
     )
     unlisted = factories.make_invitee(
-        published, full_name="Тимур Абенов", role=InviteeRole.TRAINER, consent_to_list=False
+        published,
+        full_name="Тимур Абенов",
+        role=InviteeRole.TRAINER,
+        consent_named_facilitator=False,
     )
     declined = factories.make_invitee(
         published,
         full_name="Ләззат Нұрланқызы",
         role=InviteeRole.TRAINER,
-        consent_to_list=True,
+        consent_named_facilitator=True,
         rsvp_status=RsvpStatus.DECLINED,
     )
     participant = factories.make_invitee(
@@ -225,7 +231,10 @@ def test_facilitator_feed_adds_the_sessions_they_facilitate(client, institute, p
         institute, full_name="Бегимай Осмонова", role=InviteeRole.FACILITATOR, language="en"
     )
     partner = factories.make_invitee(
-        institute, full_name="Тимур Абенов", role=InviteeRole.TRAINER, consent_to_list=False
+        institute,
+        full_name="Тимур Абенов",
+        role=InviteeRole.TRAINER,
+        consent_named_facilitator=False,
     )
     make_session(
         institute,

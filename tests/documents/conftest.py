@@ -96,6 +96,7 @@ def program(db, institute):
         role=InviteeRole.FACILITATOR,
         rsvp_status=RsvpStatus.CONFIRMED,
         consent_to_list=True,
+        consent_named_facilitator=True,
         organization="Human Rights Centre",
         country="KG",
         nationality="KG",
@@ -107,6 +108,7 @@ def program(db, institute):
         role=InviteeRole.TRAINER,
         rsvp_status=RsvpStatus.CONFIRMED,
         consent_to_list=True,
+        consent_named_facilitator=True,
         country="JO",
         nationality="JO",
     )
