@@ -32,10 +32,32 @@ from planner.travel.models import Direction, TravelLeg
 
 
 @dataclass(frozen=True)
+class SessionRef:
+    """A session a warning mentions: the page links to each, with its day and time."""
+
+    id: int
+    title: str
+    when: str  # "12 April, 13:30", in the reader's language
+
+
+@dataclass(frozen=True)
 class Conflict:
     rule: str  # the name of the rule function
-    message: str  # a sentence in the reader's language
+    message: str  # a sentence in the reader's language, naming each session's day and time
     session_ids: tuple[int, ...]
+    sessions: tuple[SessionRef, ...] = ()  # the same sessions, latest added first
+
+
+def _conflict(rule: str, message: str, *sessions: Session) -> Conflict:
+    """A warning about ``sessions``; the newest (highest id) comes first, so a warning shown
+    after saving a session leads to the session just saved."""
+    ordered = sorted(sessions, key=lambda s: s.id, reverse=True)
+    return Conflict(
+        rule,
+        message,
+        tuple(s.id for s in ordered),
+        tuple(SessionRef(s.id, s.title, _at(s.starts_local)) for s in ordered),
+    )
 
 
 class Person(NamedTuple):
@@ -108,8 +130,13 @@ def overlaps(a: Session, b: Session) -> bool:
     return a.starts_local < b.ends_local and b.starts_local < a.ends_local
 
 
-def _when(moment: datetime) -> dict:
-    return {"time": format_wall_time(moment), "day": format_day(moment.date(), "d MMMM")}
+def _at(moment: datetime) -> str:
+    """Day and time of a wall-clock moment, as every warning names it: "12 April, 13:30"."""
+    return _(
+        "%(day)s, %(time)s",
+        day=format_day(moment.date(), "d MMMM"),
+        time=format_wall_time(moment),
+    )
 
 
 def _overlapping_pairs(sessions: list[Session], spans: dict[Session, tuple]):
@@ -138,17 +165,19 @@ def room_double_booked(facts: AgendaFacts) -> list[Conflict]:
     for sessions in by_room.values():
         for first, second in _overlapping_pairs(sessions, facts.spans):
             conflicts.append(
-                Conflict(
+                _conflict(
                     "room_double_booked",
                     _(
-                        "%(room)s is booked twice at %(time)s on %(day)s: "
-                        "“%(first)s” and “%(second)s”.",
+                        "%(room)s is booked twice: “%(first)s” (%(first_at)s) and "
+                        "“%(second)s” (%(second_at)s).",
                         room=first.room.name,
                         first=first.title,
+                        first_at=_at(first.starts_local),
                         second=second.title,
-                        **_when(max(first.starts_local, second.starts_local)),
+                        second_at=_at(second.starts_local),
                     ),
-                    (first.id, second.id),
+                    first,
+                    second,
                 )
             )
     return conflicts
@@ -171,17 +200,19 @@ def _person_in_two(rule: str, links: dict[int, list[Invitee]], facts: AgendaFact
     for person_id, person_sessions in by_person.items():
         for first, second in _overlapping_pairs(person_sessions, facts.spans):
             conflicts.append(
-                Conflict(
+                _conflict(
                     rule,
                     _(
-                        "%(name)s is in two sessions at %(time)s on %(day)s: "
-                        "“%(first)s” and “%(second)s”.",
+                        "%(name)s is in two sessions at once: “%(first)s” (%(first_at)s) and "
+                        "“%(second)s” (%(second_at)s).",
                         name=people[person_id].full_name,
                         first=first.title,
+                        first_at=_at(first.starts_local),
                         second=second.title,
-                        **_when(max(first.starts_local, second.starts_local)),
+                        second_at=_at(second.starts_local),
                     ),
-                    (first.id, second.id),
+                    first,
+                    second,
                 )
             )
     return conflicts
@@ -202,16 +233,24 @@ def facilitator_not_confirmed(facts: AgendaFacts) -> list[Conflict]:
     conflicts = []
     for session in facts.sessions:
         for invitee in facts.facilitators.get(session.id, []):
-            values = {"name": invitee.full_name, "title": session.title}
+            values = {
+                "name": invitee.full_name,
+                "title": session.title,
+                "at": _at(session.starts_local),
+            }
             if invitee.removed_at is not None:
-                message = _("%(name)s was removed from the invitees but facilitates “%(title)s”.")
+                message = _(
+                    "%(name)s was removed from the invitees but facilitates “%(title)s” (%(at)s)."
+                )
             elif invitee.rsvp_status in (RsvpStatus.DECLINED, RsvpStatus.WITHDRAWN):
-                message = _("%(name)s declined the invitation but facilitates “%(title)s”.")
+                message = _(
+                    "%(name)s declined the invitation but facilitates “%(title)s” (%(at)s)."
+                )
             elif invitee.rsvp_status != RsvpStatus.CONFIRMED:
-                message = _("%(name)s has not confirmed yet but facilitates “%(title)s”.")
+                message = _("%(name)s has not confirmed yet but facilitates “%(title)s” (%(at)s).")
             else:
                 continue
-            conflicts.append(Conflict("facilitator_not_confirmed", message % values, (session.id,)))
+            conflicts.append(_conflict("facilitator_not_confirmed", message % values, session))
     return conflicts
 
 
@@ -233,33 +272,32 @@ def facilitator_travel(facts: AgendaFacts) -> list[Conflict]:
             if arrivals and max(arrivals) > starts:
                 arrives = max(arrivals).astimezone(zone).replace(tzinfo=None)
                 conflicts.append(
-                    Conflict(
+                    _conflict(
                         "facilitator_travel",
                         _(
-                            "%(name)s arrives at %(time)s on %(day)s, after “%(title)s” "
-                            "starts at %(start)s.",
+                            "%(name)s arrives on %(arrival)s, after “%(title)s” starts "
+                            "(%(start)s).",
                             name=invitee.full_name,
+                            arrival=_at(arrives),
                             title=session.title,
-                            start=format_wall_time(session.starts_local),
-                            **_when(arrives),
+                            start=_at(session.starts_local),
                         ),
-                        (session.id,),
+                        session,
                     )
                 )
             if departures and min(departures) < ends:
                 leaves = min(departures).astimezone(zone).replace(tzinfo=None)
                 conflicts.append(
-                    Conflict(
+                    _conflict(
                         "facilitator_travel",
                         _(
-                            "%(name)s leaves at %(time)s on %(day)s, before “%(title)s” "
-                            "ends at %(end)s.",
+                            "%(name)s leaves on %(departure)s, before “%(title)s” ends (%(end)s).",
                             name=invitee.full_name,
+                            departure=_at(leaves),
                             title=session.title,
-                            end=format_wall_time(session.ends_local),
-                            **_when(leaves),
+                            end=_at(session.ends_local),
                         ),
-                        (session.id,),
+                        session,
                     )
                 )
     return conflicts
@@ -269,14 +307,16 @@ def outside_institute_dates(facts: AgendaFacts) -> list[Conflict]:
     """A scheduled session lies before the institute's first day or after its last day."""
     first, last = facts.institute.start_date, facts.institute.end_date
     return [
-        Conflict(
+        _conflict(
             "outside_institute_dates",
             _(
-                "“%(title)s” on %(day)s is outside the institute's dates.",
+                "“%(title)s” (%(at)s) is outside the institute's dates (%(first)s to %(last)s).",
                 title=session.title,
-                day=format_day(session.starts_local.date(), "d MMMM y"),
+                at=_at(session.starts_local),
+                first=format_day(first, "d MMMM y"),
+                last=format_day(last, "d MMMM y"),
             ),
-            (session.id,),
+            session,
         )
         for session in facts.sessions
         if not first <= session.starts_local.date() <= last
@@ -295,16 +335,18 @@ def breakout_over_capacity(facts: AgendaFacts) -> list[Conflict]:
         )
         if people > room.capacity:
             conflicts.append(
-                Conflict(
+                _conflict(
                     "breakout_over_capacity",
                     _(
-                        "“%(title)s” has %(people)d people but %(room)s seats %(capacity)d.",
+                        "“%(title)s” (%(at)s) has %(people)d people but %(room)s seats "
+                        "%(capacity)d.",
                         title=session.title,
+                        at=_at(session.starts_local),
                         people=people,
                         room=room.name,
                         capacity=room.capacity,
                     ),
-                    (session.id,),
+                    session,
                 )
             )
     return conflicts

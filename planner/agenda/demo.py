@@ -55,6 +55,9 @@ def seed(institute, organizer) -> None:
     }
 
     def add(day, start, end, title, kind, room=None, facilitators=(), **extra):
+        # Plenaries in the hall and breaks in the foyer are for everyone: drawn across the
+        # grid; a breakout is drawn in its own room's column.
+        extra.setdefault("spans_rooms", room in ("Plenary Hall", "Foyer"))
         data = SessionData(
             title=title,
             kind=kind,

@@ -66,6 +66,13 @@ class SessionForm(FlaskForm):
     starts = TimeField(_l("Starts"), validators=[InputRequired()])
     ends = TimeField(_l("Ends"), validators=[InputRequired()])
     room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
+    spans_rooms = BooleanField(
+        _l("For everyone: draw it across all room columns"),
+        description=_l(
+            "Otherwise a session in a room is drawn in that room's column only, "
+            "so parallel sessions in other rooms stay visible."
+        ),
+    )
     track = StringField(
         _l("Parallel track"),
         validators=[Optional(), Length(max=50)],
@@ -102,6 +109,9 @@ class MoveForm(FlaskForm):
 class DuplicateDayForm(FlaskForm):
     source = DateField(_l("Copy the sessions of"), validators=[InputRequired()])
     target = DateField(_l("Onto the day"), validators=[InputRequired()])
+    add_to_existing = BooleanField(
+        _l("That day already has sessions: add the ones not there yet"),
+    )
 
 
 class SplitForm(FlaskForm):

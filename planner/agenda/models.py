@@ -48,6 +48,9 @@ class Session(TimestampMixin, db.Model):
     ends_local: Mapped[datetime]
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
     track: Mapped[str] = mapped_column(String(50), default="")
+    # Drawn across every room column of the grid (a plenary for all); otherwise a session
+    # with a room is drawn in that room's column only.
+    spans_rooms: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(10), default="")
     interpretation: Mapped[str] = mapped_column(String(100), default="")  # e.g. "ru ↔ en"
     description: Mapped[str] = mapped_column(Text, default="")

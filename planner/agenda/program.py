@@ -23,11 +23,18 @@ from planner.agenda.models import (
 from planner.extensions import db
 from planner.institutes.models import Institute
 
-# Sessions of these kinds are for everyone: they span the whole row of the grid even when they
-# have a room (the plenary hall, the foyer), so parallel breakouts alone get room columns.
+# Kinds that are usually for everyone: the session form suggests spanning for them. The grid
+# itself follows ``spans_every_room`` only.
 ALL_HANDS_KINDS = frozenset(
     {SessionKind.PLENARY, SessionKind.BREAK, SessionKind.MEAL, SessionKind.EXCURSION}
 )
+
+
+def spans_every_room(room_id: int | None, spans_rooms: bool) -> bool:
+    """The one rule of the grid, on the web as in the booklet: a session is drawn across
+    every room column when it has no room or is marked as spanning the rooms; a session in
+    one room is drawn in that room's column only, whatever its kind."""
+    return room_id is None or bool(spans_rooms)
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,7 @@ class RoomColumn:
 class FacilitatorName:
     invitee_id: int
     name: str
-    listed: bool  # consented to appear in public lists (Invitee.consent_to_list)
+    listed: bool  # may be named in public (Invitee.named_publicly)
 
 
 @dataclass
@@ -65,7 +72,7 @@ class SessionItem:
     description: str
     facilitators: list[FacilitatorName]
     cancelled: bool
-    spans_row: bool  # no room, or an all-hands kind: the cell spans every room column
+    spans_row: bool  # spans_every_room(): no room, or marked as spanning every room column
     participant_count: int  # breakout assignments (0 for other kinds)
 
     @property
@@ -155,7 +162,7 @@ def _item(session: Session, rooms: dict[int, Room], count: int, public: bool) ->
         FacilitatorName(
             sf.invitee.id,
             sf.invitee.full_name,
-            sf.invitee.consent_to_list and sf.invitee.removed_at is None,
+            sf.invitee.named_publicly,
         )
         for sf in sorted(session.facilitators, key=lambda sf: sf.invitee.full_name.casefold())
     ]
@@ -179,7 +186,7 @@ def _item(session: Session, rooms: dict[int, Room], count: int, public: bool) ->
         description=session.description,
         facilitators=facilitators,
         cancelled=session.status == SessionStatus.CANCELLED,
-        spans_row=room is None or kind in ALL_HANDS_KINDS,
+        spans_row=spans_every_room(room.id if room else None, session.spans_rooms),
         participant_count=count if kind == SessionKind.BREAKOUT else 0,
     )
 

@@ -24,7 +24,7 @@ from planner.agenda.services import (
 )
 from planner.extensions import db
 from planner.institutes.models import Institute
-from planner.invitations.models import Invitee
+from planner.invitations.models import NOT_COMING, Invitee
 
 
 @dataclass
@@ -199,3 +199,27 @@ def agenda_summary(institute: Institute) -> dict:
         "days": days or 0,
         "conflicts": len(find_conflicts(institute)) if scheduled else 0,
     }
+
+
+def facilitators_not_named(institute: Institute) -> list[Invitee]:
+    """People leading a scheduled session who are still coming but have not agreed to be
+    named as facilitators in public (``Invitee.named_publicly``): the public program, its
+    feed and the booklet leave their names out until they do."""
+    leading = (
+        select(SessionFacilitator.invitee_id)
+        .join(Session, Session.id == SessionFacilitator.session_id)
+        .where(Session.institute_id == institute.id, Session.status == SessionStatus.SCHEDULED)
+    )
+    return list(
+        db.session.scalars(
+            select(Invitee)
+            .where(
+                Invitee.institute_id == institute.id,
+                Invitee.id.in_(leading),
+                Invitee.removed_at.is_(None),
+                Invitee.rsvp_status.not_in(NOT_COMING),
+                ~Invitee.named_publicly,
+            )
+            .order_by(Invitee.full_name)
+        )
+    )

@@ -16,6 +16,7 @@ from uuid import uuid4
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
@@ -39,6 +40,7 @@ from planner.agenda.program import (
     program_days,
 )
 from planner.extensions import db
+from planner.formatting import format_day
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 from planner.security import audit
@@ -165,6 +167,7 @@ class SessionData:
     interpretation: str = ""
     description: str = ""
     facilitator_ids: list[int] = field(default_factory=list)
+    spans_rooms: bool = False
 
     @property
     def starts_local(self) -> datetime:
@@ -274,6 +277,7 @@ def _apply(session: Session, data: SessionData, room: Room | None) -> None:
     session.language = data.language or ""
     session.interpretation = (data.interpretation or "").strip()
     session.description = (data.description or "").strip()
+    session.spans_rooms = bool(data.spans_rooms)
 
 
 def _snapshot(session: Session) -> tuple:
@@ -287,6 +291,7 @@ def _snapshot(session: Session) -> tuple:
         session.language,
         session.interpretation,
         session.description,
+        bool(session.spans_rooms),
         SessionStatus(session.status),
         tuple(sorted(sf.invitee_id for sf in session.facilitators)),
     )
@@ -344,6 +349,7 @@ def _copy(session: Session, shift: timedelta = timedelta(0)) -> Session:
         language=session.language,
         interpretation=session.interpretation,
         description=session.description,
+        spans_rooms=session.spans_rooms,
         status=SessionStatus.SCHEDULED,
     )
     copy.facilitators = [
@@ -363,15 +369,34 @@ def duplicate_session(session: Session, by) -> Session:
     return copy
 
 
-def duplicate_day(institute: Institute, source: date, target: date, by) -> list[Session]:
-    """Copy every scheduled session of one day onto another (same times, rooms, facilitators).
+class TargetDayHasSessions(AgendaError):
+    """The day to copy onto already has sessions: the organizer confirms before anything is
+    added there."""
 
-    Breakout assignments are not copied: participants are split again for the new day.
-    """
-    if source == target:
-        raise AgendaError(_l("Choose a different day to copy to."), "target")
-    start = datetime.combine(source, time(0))
-    originals = list(
+    def __init__(self, day: date, count: int):
+        super().__init__(
+            ngettext(
+                "%(day)s already has %(num)d session. Copying adds only the sessions that "
+                "are not there yet (same title, times and room); tick the box to go on.",
+                "%(day)s already has %(num)d sessions. Copying adds only the sessions that "
+                "are not there yet (same title, times and room); tick the box to go on.",
+                count,
+                day=format_day(day, "d MMMM y"),
+            ),
+            "add_to_existing",
+        )
+        self.count = count
+
+
+@dataclass
+class DayCopy:
+    copies: list[Session]  # the new sessions
+    already_there: int  # sessions of the source day already on the target: not copied again
+
+
+def _sessions_of_day(institute: Institute, day: date) -> list[Session]:
+    start = datetime.combine(day, time(0))
+    return list(
         db.session.scalars(
             select(Session)
             .where(
@@ -384,14 +409,46 @@ def duplicate_day(institute: Institute, source: date, target: date, by) -> list[
             .order_by(Session.starts_local, Session.id)
         )
     )
+
+
+def _copy_key(session: Session, shift: timedelta = timedelta(0)) -> tuple:
+    """What makes two sessions the same for copying: title, times and room."""
+    return (
+        session.title.strip().casefold(),
+        session.starts_local + shift,
+        session.ends_local + shift,
+        session.room_id,
+    )
+
+
+def duplicate_day(
+    institute: Institute, source: date, target: date, by, *, add_to_existing: bool = False
+) -> DayCopy:
+    """Copy every scheduled session of one day onto another (same times, rooms, facilitators).
+
+    Never silently twice: when the target day already has sessions, nothing happens until the
+    organizer confirms (``add_to_existing``, else ``TargetDayHasSessions``); then a session
+    already there (same title, times and room) is not copied again, so copying a day twice
+    adds nothing the second time. Breakout assignments are not copied: participants are
+    split again for the new day.
+    """
+    if source == target:
+        raise AgendaError(_l("Choose a different day to copy to."), "target")
+    originals = _sessions_of_day(institute, source)
     if not originals:
         raise AgendaError(_l("This day has no scheduled sessions to copy."), "source")
-    shift = datetime.combine(target, time(0)) - start
-    copies = [_copy(s, shift) for s in originals]
-    db.session.flush()
-    institute.touch()
-    audit.record("agenda.day_duplicated", institute=institute, organizer=by)
-    return copies
+    existing = _sessions_of_day(institute, target)
+    if existing and not add_to_existing:
+        raise TargetDayHasSessions(target, len(existing))
+    shift = datetime.combine(target, time(0)) - datetime.combine(source, time(0))
+    there = {_copy_key(s) for s in existing}
+    wanted = [s for s in originals if _copy_key(s, shift) not in there]
+    copies = [_copy(s, shift) for s in wanted]
+    if copies:
+        db.session.flush()
+        institute.touch()
+        audit.record("agenda.day_duplicated", institute=institute, organizer=by)
+    return DayCopy(copies, len(originals) - len(wanted))
 
 
 def cancel_session(session: Session, by) -> bool:

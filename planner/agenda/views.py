@@ -63,6 +63,7 @@ def index(institute):
         days=services.program_days(institute, with_empty_days=True),
         conflicts=conflicts,
         warnings=conflicts_by_session(conflicts),
+        not_named=reading.facilitators_not_named(institute),
         confirm=ConfirmForm(),
     )
 
@@ -118,6 +119,7 @@ def _data(form: SessionForm) -> SessionData:
         interpretation=form.interpretation.data or "",
         description=form.description.data or "",
         facilitator_ids=[i for i in form.facilitators.data or [] if i is not None],
+        spans_rooms=form.spans_rooms.data,
     )
 
 
@@ -247,18 +249,32 @@ def duplicate_day(institute):
         form.source.data = _day_arg() or institute.start_date
     if form.validate_on_submit():
         try:
-            copies = services.duplicate_day(
-                institute, form.source.data, form.target.data, current_user
+            done = services.duplicate_day(
+                institute,
+                form.source.data,
+                form.target.data,
+                current_user,
+                add_to_existing=form.add_to_existing.data,
             )
         except AgendaError as error:
             db.session.rollback()
             _show_error(form, error)
         else:
             db.session.commit()
+            copies = done.copies
             flash(
                 ngettext("%(num)d session is copied.", "%(num)d sessions are copied.", len(copies)),
                 "success",
             )
+            if done.already_there:
+                flash(
+                    ngettext(
+                        "%(num)d session was already on that day and is not copied again.",
+                        "%(num)d sessions were already on that day and are not copied again.",
+                        done.already_there,
+                    ),
+                    "info",
+                )
             _flash_warnings(institute, [c.id for c in copies])
             return redirect(
                 url_for("agenda.index", slug=institute.slug, _anchor=f"day-{form.target.data}")

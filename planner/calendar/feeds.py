@@ -3,7 +3,8 @@
 What each feed shows (one rule each, here and nowhere else):
 
 - The institute program (published only): every session, cancelled ones too. Facilitator
-  names only of facilitators who consented to be listed (and did not decline or withdraw);
+  names only of facilitators named publicly (``Invitee.named_publicly``: consent to be
+  named as a facilitator, not declined or withdrawn);
   never any participant.
 - A personal feed: every session that is not a breakout (plenaries, breaks, meals,
   excursions, other), the breakouts the invitee is assigned to or facilitates, their own
@@ -40,7 +41,7 @@ from planner.extensions import db
 from planner.formatting import language_name
 from planner.institutes.models import Institute
 from planner.invitations.models import NOT_COMING, Invitee
-from planner.travel.models import Hotel, RoomAssignment, TravelLeg, TravelMode
+from planner.travel.models import Hotel, Pickup, RoomAssignment, TravelLeg, TravelMode
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ logger = logging.getLogger(__name__)
 class _Facilitator:
     invitee_id: int
     name: str
-    listed: bool  # consented to appear in lists
+    listed: bool  # Invitee.named_publicly
 
 
 class _Wording:
@@ -164,7 +165,7 @@ def _facilitators(institute: Institute, session_ids: list[int]) -> dict[int, lis
             SessionFacilitator.session_id,
             Invitee.id,
             Invitee.full_name,
-            Invitee.consent_to_list,
+            Invitee.named_publicly,  # the one rule (planner/invitations/models.py), in SQL
             Invitee.institute_id,
         )
         .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)
@@ -278,8 +279,21 @@ def _travel_event(leg: TravelLeg) -> FeedEvent:
         lines.append(_("Carrier and number: %(service)s", service=service))
     if leg.border_crossing:
         lines.append(_("Border crossing: %(place)s", place=leg.border_crossing))
-    if leg.needs_pickup:
-        lines.append(_("Pickup on arrival is arranged."))
+    pickup = leg.pickup
+    if pickup == Pickup.ARRANGED:
+        who = leg.pickup_by.strip()
+        if leg.pickup_at is not None:
+            lines.append(
+                _(
+                    "Pickup arranged: %(who)s, %(time)s.",
+                    who=who,
+                    time=leg.pickup_at.strftime("%H:%M"),
+                )
+            )
+        else:
+            lines.append(_("Pickup arranged: %(who)s.", who=who))
+    elif pickup == Pickup.REQUESTED:
+        lines.append(_("You asked for a pickup; it is not arranged yet."))
     return FeedEvent(
         uid=leg.uid,
         sequence=leg.sequence,

@@ -12,7 +12,7 @@ from planner.db import utcnow
 from planner.documents import data
 from planner.documents.models import LetterSettings
 from planner.documents.render import CacheKey, cached_pdf, render_html, render_pdf, upload_root
-from planner.documents.services import LetterSettingsData
+from planner.documents.services import LetterSettingsData, assign_letter_number
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee
@@ -140,8 +140,10 @@ def letter_settings_of(institute: Institute) -> LetterSettings | None:
 
 
 def reference_number(settings: LetterSettings, institute: Institute, invitee: Invitee) -> str:
+    """PREFIX/YEAR/NNNN with the institute's own sequence number of the letter."""
     prefix = (settings.reference_prefix or "INV").strip()
-    return f"{prefix}/{institute.start_date.year}/{invitee.id:04d}"
+    number = assign_letter_number(invitee)
+    return f"{prefix}/{institute.start_date.year}/{number:04d}"
 
 
 def load_letter(

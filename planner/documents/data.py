@@ -20,12 +20,15 @@ from planner.agenda.models import (
     SessionFacilitator,
     SessionStatus,
 )
+from planner.agenda.program import spans_every_room
 from planner.documents.models import LetterSettings
 from planner.documents.render import upload_root
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus
+from planner.travel.manifests import Manifest, build_manifest
 from planner.travel.models import Direction, Hotel, RoomAssignment, TravelLeg, VisaCase
+from planner.travel.risks import load_travel_data
 
 
 def _name_key(name: str) -> str:
@@ -91,6 +94,7 @@ class SessionItem:
     interpretation: str
     description: str
     facilitators: tuple[str, ...]
+    spans: bool = False  # agenda.program.spans_every_room(): across every room column
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,7 @@ def load_sessions(institute: Institute, *, listed_only: bool = False) -> list[Se
                 interpretation=s.interpretation or "",
                 description=s.description or "",
                 facilitators=tuple(names),
+                spans=spans_every_room(s.room_id, s.spans_rooms),
             )
         )
     return items
@@ -187,13 +192,13 @@ def _room_order(institute: Institute) -> dict[int, tuple[int, str]]:
 
 
 def program_grid(sessions: list[SessionItem], room_order: dict) -> list[ProgramDay]:
-    """Lay each day out as rows of start times by columns of rooms.
+    """Lay each day out as rows of start times by columns of rooms, as the web grid does.
 
-    A time with one session gives a row whose single cell spans every column (plenaries,
-    breaks, meals). A time with several sessions gives one cell per column, so parallel
-    sessions stand side by side, each under its room; the columns are the rooms that hold
-    parallel sessions that day, in the venue's order. Parallel sessions without a room (or
-    clashing in one room, which the agenda's conflict check reports) take extra columns.
+    A session that spans (``agenda.program.spans_every_room``: no room, or marked as
+    spanning) gets a row whose single cell spans every column. The others are drawn in their
+    room's column only; the columns are the rooms those sessions use that day, in the
+    venue's order. Two sessions starting together in one room (a clash the agenda's conflict
+    check reports) take an extra column, so every session is drawn exactly once.
     """
     by_day: dict[date, list[SessionItem]] = defaultdict(list)
     for item in sessions:
@@ -205,35 +210,39 @@ def _program_day(day: date, items: list[SessionItem], room_order: dict) -> Progr
     slots: dict[datetime, list[SessionItem]] = defaultdict(list)
     for item in items:
         slots[item.starts].append(item)
-    parallel = [slot for slot in slots.values() if len(slot) > 1]
+    in_rooms = [item for item in items if not item.spans]
     rooms = sorted(
-        {i.room_id for slot in parallel for i in slot if i.room_id is not None},
-        key=lambda room_id: room_order.get(room_id, (0, "")),
+        {item.room_id for item in in_rooms}, key=lambda room_id: room_order.get(room_id, (0, ""))
     )
-    extra = max(
-        (len(slot) - len({i.room_id for i in slot} - {None}) for slot in parallel), default=0
-    )
+    extra = 0
+    for slot in slots.values():
+        placed = [item for item in slot if not item.spans]
+        extra = max(extra, len(placed) - len({item.room_id for item in placed}))
     columns: list[int | None] = [*rooms, *([None] * extra)]
     width = max(len(columns), 1)
     rows = []
     for starts in sorted(slots):
         slot = slots[starts]
-        if len(slot) == 1:
-            cells = (GridCell(slot[0], span=width),)
-        else:
-            placed: list[SessionItem | None] = [None] * width
-            leftovers = []
-            for item in slot:
-                column = columns.index(item.room_id) if item.room_id in rooms else None
-                if column is not None and placed[column] is None:
-                    placed[column] = item
-                else:
-                    leftovers.append(item)
-            for item in leftovers:
-                placed[placed.index(None)] = item
-            cells = tuple(GridCell(item) for item in placed)
-        rows.append(GridRow(starts=starts, ends=max(i.ends for i in slot), cells=cells))
-    names = {i.room_id: i.room for i in items}
+        for item in slot:
+            if item.spans:
+                rows.append(GridRow(starts=starts, ends=item.ends, cells=(GridCell(item, width),)))
+        placed_items = [item for item in slot if not item.spans]
+        if not placed_items:
+            continue
+        cells: list[SessionItem | None] = [None] * width
+        for item in placed_items:
+            column = columns.index(item.room_id)
+            if cells[column] is not None:
+                column = cells.index(None, len(rooms))
+            cells[column] = item
+        rows.append(
+            GridRow(
+                starts=starts,
+                ends=max(item.ends for item in placed_items),
+                cells=tuple(GridCell(item) for item in cells),
+            )
+        )
+    names = {item.room_id: item.room for item in items}
     return ProgramDay(
         day=day,
         rooms=tuple(names.get(room_id, "") if room_id else "" for room_id in columns),
@@ -306,6 +315,8 @@ class LegItem:
     arrives_tz: str
     border_crossing: str
     needs_pickup: bool
+    pickup_by: str = ""
+    pickup_at: datetime | None = None
 
     @classmethod
     def of(cls, leg: TravelLeg) -> "LegItem":
@@ -322,6 +333,8 @@ class LegItem:
             arrives_tz=leg.arrives_tz,
             border_crossing=leg.border_crossing or "",
             needs_pickup=leg.needs_pickup,
+            pickup_by=leg.pickup_by or "",
+            pickup_at=leg.pickup_at,
         )
 
     @property
@@ -498,86 +511,24 @@ def _stays_of(invitee: Invitee) -> list[StayItem]:
 
 
 @dataclass(frozen=True)
-class ManifestRow:
-    person: PersonItem
-    leg: LegItem
-    hotel: str
+class ManifestDocument:
+    """The printed manifest: the rows of ``planner.travel.manifests`` (the page and the CSV
+    show the same ones) with the institute's letterhead facts."""
 
-
-@dataclass(frozen=True)
-class ManifestDay:
-    day: date
-    rows: tuple[ManifestRow, ...]
-
-    @property
-    def pickups(self) -> int:
-        return sum(1 for r in self.rows if r.leg.needs_pickup)
-
-
-@dataclass(frozen=True)
-class Manifest:
     institute: InstituteInfo
-    direction: str
-    days: tuple[ManifestDay, ...]
+    manifest: Manifest
 
     @property
-    def total(self) -> int:
-        return sum(len(d.rows) for d in self.days)
+    def direction(self) -> str:
+        return self.manifest.direction
 
 
-_TRAVELLING = (RsvpStatus.CONFIRMED,)
-
-
-def load_manifest(institute: Institute, direction: Direction) -> Manifest:
-    """Confirmed people's arrival (or departure) legs by day and local time, with their hotel."""
-    rows = db.session.execute(
-        select(TravelLeg, Invitee)
-        .join(Invitee, Invitee.id == TravelLeg.invitee_id)
-        .where(
-            Invitee.institute_id == institute.id,
-            Invitee.removed_at.is_(None),
-            Invitee.rsvp_status.in_(_TRAVELLING),
-            TravelLeg.direction == direction,
-        )
-    ).all()
-    hotels = _hotel_nights(institute)
-    by_day: dict[date, list[ManifestRow]] = defaultdict(list)
-    for leg, invitee in rows:
-        item = LegItem.of(leg)
-        day = item.local_time.date()
-        night = day if direction == Direction.ARRIVAL else day - timedelta(days=1)
-        hotel = hotels.get((invitee.id, night)) or hotels.get((invitee.id, None), "")
-        by_day[day].append(ManifestRow(person=_person(invitee), leg=item, hotel=hotel))
-    days = tuple(
-        ManifestDay(
-            day=day,
-            rows=tuple(
-                sorted(by_day[day], key=lambda r: (r.leg.local_time, _name_key(r.person.name)))
-            ),
-        )
-        for day in sorted(by_day)
+def load_manifest(institute: Institute, direction: Direction) -> ManifestDocument:
+    """Confirmed people, one row each per direction, by day and local time, with hotels."""
+    return ManifestDocument(
+        institute=InstituteInfo.of(institute),
+        manifest=build_manifest(load_travel_data(institute), direction),
     )
-    return Manifest(institute=InstituteInfo.of(institute), direction=direction.value, days=days)
-
-
-def _hotel_nights(institute: Institute) -> dict:
-    """(invitee id, night) -> hotel name, and (invitee id, None) -> their first hotel."""
-    rows = db.session.execute(
-        select(
-            RoomAssignment.invitee_id, RoomAssignment.check_in, RoomAssignment.check_out, Hotel.name
-        )
-        .join(Hotel, Hotel.id == RoomAssignment.hotel_id)
-        .where(Hotel.institute_id == institute.id)
-        .order_by(RoomAssignment.check_in)
-    )
-    nights: dict = {}
-    for invitee_id, check_in, check_out, name in rows:
-        nights.setdefault((invitee_id, None), name)
-        night = check_in
-        while night < check_out:
-            nights[(invitee_id, night)] = name
-            night += timedelta(days=1)
-    return nights
 
 
 @dataclass(frozen=True)

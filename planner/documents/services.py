@@ -7,12 +7,15 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from planner.db import utcnow
 from planner.documents.models import LetterSettings
 from planner.documents.render import upload_root
 from planner.extensions import db
 from planner.institutes.models import Institute
+from planner.institutes.services import slugify
+from planner.invitations.models import Invitee
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.travel.models import VisaCase, VisaStatus
@@ -208,3 +211,24 @@ def send_letter(institute: Institute, case: VisaCase, *, by) -> None:
     audit.record(
         "documents.letter_sent", institute=institute, organizer=by, invitee=invitee, obj=case
     )
+
+
+def assign_letter_number(invitee: Invitee) -> int:
+    """The invitee's visa letter number: the institute's next one the first time a letter of
+    theirs is made, then always the same (references never show database ids)."""
+    if invitee.letter_number is None:
+        last = db.session.scalar(
+            select(func.max(Invitee.letter_number)).where(
+                Invitee.institute_id == invitee.institute_id
+            )
+        )
+        invitee.letter_number = (last or 0) + 1
+        db.session.flush()
+    return invitee.letter_number
+
+
+def download_name(document: str, invitee: Invitee) -> str:
+    """A file name for a person's document: "invitation-letter-karimova-gulchehra.pdf", from
+    the Latin passport name (else the name as written, when it has Latin letters)."""
+    person = slugify(invitee.passport_name or "") or slugify(invitee.full_name or "")
+    return f"{document}-{person}.pdf" if person else f"{document}.pdf"

@@ -145,7 +145,7 @@ def facilitator_agenda_pdf(institute, invitee_id: int):
     pdf = catalog.agenda_pdf(institute, invitee, _paper())
     services.record_export(institute, "agenda", organizer=current_user, invitee=invitee)
     db.session.commit()
-    return _pdf_response(pdf, f"agenda-{invitee.id}.pdf")
+    return _pdf_response(pdf, services.download_name("facilitator-agenda", invitee))
 
 
 @bp.get("/institutes/<slug>/documents/agendas/<int:invitee_id>")
@@ -190,7 +190,7 @@ def letter_pdf(institute, invitee_id: int):
     pdf = catalog.letter_pdf(institute, invitee, settings, _paper())
     services.record_letter_access(institute, invitee, organizer=current_user, pdf=True)
     db.session.commit()
-    return _pdf_response(pdf, f"invitation-letter-{invitee.id}.pdf")
+    return _pdf_response(pdf, services.download_name("invitation-letter", invitee))
 
 
 @bp.get("/institutes/<slug>/documents/letters/<int:invitee_id>")
@@ -300,7 +300,7 @@ def _own_agenda_allowed(invitee: Invitee) -> None:
 def my_agenda_pdf(invitee):
     _own_agenda_allowed(invitee)
     pdf = catalog.agenda_pdf(invitee.institute, invitee, _paper())
-    return _pdf_response(pdf, "my-agenda.pdf")
+    return _pdf_response(pdf, services.download_name("my-agenda", invitee))
 
 
 @bp.get("/me/agenda/print")
@@ -334,7 +334,7 @@ def my_letter_pdf(invitee):
     pdf = catalog.letter_pdf(invitee.institute, invitee, settings, _paper())
     services.record_letter_access(invitee.institute, invitee, pdf=True)
     db.session.commit()
-    return _pdf_response(pdf, "invitation-letter.pdf")
+    return _pdf_response(pdf, services.download_name("invitation-letter", invitee))
 
 
 @bp.get("/me/letter/print")

@@ -69,7 +69,9 @@ def _slug_exists(slug: str, exclude_id: int | None = None) -> bool:
 
 def unique_slug(data: InstituteData) -> str:
     base = slugify(data.title) or "institute"
-    base = f"{base}-{data.start_date.year}" if data.start_date else base
+    # The year is added once: "Round trip 2028" gives round-trip-2028, not round-trip-2028-2028.
+    if data.start_date and str(data.start_date.year) not in base.split("-"):
+        base = f"{base}-{data.start_date.year}"
     slug, n = base, 2
     while _slug_exists(slug):
         slug, n = f"{base}-{n}", n + 1

@@ -89,6 +89,9 @@ class InviteeForm(FlaskForm):
     )
     language = SelectField(_l("Preferred language"), validators=[DataRequired()])
     consent_to_list = BooleanField(_l("Agrees to appear in the participant list"))
+    consent_named_facilitator = BooleanField(
+        _l("Agrees to be named as a facilitator in the public program, booklet and feed")
+    )
     dietary_needs = TextAreaField(_l("Dietary needs"), validators=[Optional(), Length(max=1000)])
     access_needs = TextAreaField(_l("Access needs"), validators=[Optional(), Length(max=1000)])
     passport_number = StringField(
@@ -168,6 +171,12 @@ class DetailsForm(FlaskForm):
     )
     consent_to_list = BooleanField(
         _l("I agree that my name and organization appear in the participant list.")
+    )
+    consent_named_facilitator = BooleanField(
+        _l(
+            "I agree to be named as a facilitator of my sessions in the public program, "
+            "the program booklet and the calendar feed."
+        )
     )
     passport_number = StringField(
         _l("Passport number"),

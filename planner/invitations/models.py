@@ -4,7 +4,8 @@ import enum
 import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, event
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db import TimestampMixin, UTCDateTime, str_enum, utcnow
@@ -38,6 +39,8 @@ class Invitee(TimestampMixin, db.Model):
     __table_args__ = (
         # E-mails are stored lower-cased, so this is case-insensitive.
         UniqueConstraint("institute_id", "email"),
+        # Visa letter references count up per institute (never the database id).
+        UniqueConstraint("institute_id", "letter_number", name="uq_invitee_letter_number"),
         Index("ix_invitee_institute_status", "institute_id", "rsvp_status"),
         # The list is sorted by name within an institute, page by page.
         Index("ix_invitee_institute_search_name", "institute_id", "search_name"),
@@ -59,6 +62,9 @@ class Invitee(TimestampMixin, db.Model):
     rsvp_status: Mapped[RsvpStatus] = mapped_column(str_enum(RsvpStatus), default=RsvpStatus.DRAFT)
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     consent_to_list: Mapped[bool] = mapped_column(default=False)
+    # Asked apart from the participant list: may a facilitator be named as running sessions?
+    consent_named_facilitator: Mapped[bool] = mapped_column(default=False)
+    letter_number: Mapped[int | None]  # the institute's sequence number of their visa letter
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     access_needs: Mapped[str] = mapped_column(Text, default="")
     passport_number: Mapped[str | None] = mapped_column(EncryptedText())
@@ -77,14 +83,27 @@ class Invitee(TimestampMixin, db.Model):
 
     institute: Mapped["Institute"] = relationship()  # noqa: F821
 
-    @property
+    @hybrid_property
     def named_publicly(self) -> bool:
-        """May this name appear where anyone can read it (public program, feed, booklet)?
+        """May this person be named as a facilitator where anyone can read it (the public
+        program, its feed and the booklet)?
 
-        Only with consent to be listed, while still invited, and not after saying no.
+        Only with consent to be named as a facilitator (asked apart from the participant
+        list), while still invited, and not after saying no. The same rule in SQL below.
         """
-        return (
-            self.consent_to_list and self.removed_at is None and self.rsvp_status not in NOT_COMING
+        return bool(
+            self.consent_named_facilitator
+            and self.removed_at is None
+            and self.rsvp_status not in NOT_COMING
+        )
+
+    @named_publicly.inplace.expression
+    @classmethod
+    def _named_publicly_expression(cls):
+        return and_(
+            cls.consent_named_facilitator.is_(True),
+            cls.removed_at.is_(None),
+            cls.rsvp_status.not_in(NOT_COMING),
         )
 
     @property

@@ -88,6 +88,7 @@ class InviteeData:
     role: InviteeRole = InviteeRole.PARTICIPANT
     language: str = "en"
     consent_to_list: bool = False
+    consent_named_facilitator: bool = False
     dietary_needs: str = ""
     access_needs: str = ""
     passport_number: str | None = None
@@ -549,6 +550,7 @@ class InviteeDetails:
     passport_number: str | None
     passport_expiry: date | None
     date_of_birth: date | None
+    consent_named_facilitator: bool = False
 
 
 def update_details(invitee: Invitee, details: InviteeDetails) -> None:
@@ -561,6 +563,7 @@ def update_details(invitee: Invitee, details: InviteeDetails) -> None:
     invitee.dietary_needs = details.dietary_needs.strip()
     invitee.access_needs = details.access_needs.strip()
     invitee.consent_to_list = details.consent_to_list
+    invitee.consent_named_facilitator = details.consent_named_facilitator
     invitee.institute.touch()  # the cached booklet lists names and consent
     if details.passport_number:
         invitee.passport_number = details.passport_number.strip().upper()

@@ -134,6 +134,7 @@ def _invitee_data(form: InviteeForm) -> services.InviteeData:
         role=InviteeRole(form.role.data),
         language=form.language.data,
         consent_to_list=form.consent_to_list.data,
+        consent_named_facilitator=form.consent_named_facilitator.data,
         dietary_needs=form.dietary_needs.data or "",
         access_needs=form.access_needs.data or "",
         passport_number=form.passport_number.data or None,
@@ -613,6 +614,12 @@ def details(invitee):
                 passport_number=form.passport_number.data or None,
                 passport_expiry=form.passport_expiry.data,
                 date_of_birth=form.date_of_birth.data,
+                # asked of facilitators only; anyone else keeps what was recorded
+                consent_named_facilitator=(
+                    form.consent_named_facilitator.data
+                    if invitee.is_facilitator
+                    else invitee.consent_named_facilitator
+                ),
             ),
         )
         db.session.commit()

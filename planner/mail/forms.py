@@ -19,6 +19,7 @@ KIND_LABELS = {
     "confirmation": _l("Confirmation"),
     "notice": _l("Notice"),
     "test": _l("Test message"),
+    "pickup_arranged": _l("Pickup arranged"),
 }
 
 

@@ -6,6 +6,7 @@ For other packages:
 - ``services.legs_of(invitee)`` and ``RoomAssignment`` rows carry a stable ``uid`` and a
   ``sequence`` raised on each change (personal calendar feeds).
 - ``risks.load_travel_data(institute)`` is the read snapshot (a fixed number of queries);
-  ``overview.manifest(data, "arrival" | "departure")`` and ``overview.rooming_by_night(data)``
-  give the printed manifest and rooming list their rows.
+  ``manifests.build_manifest(data, "arrival" | "departure")`` gives the manifest page, CSV and
+  PDF their rows (one function, so they agree); ``overview.rooming_by_night(data)`` the
+  rooming list.
 """

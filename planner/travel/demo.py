@@ -57,6 +57,9 @@ def _leg(direction, mode, carrier, number, src, departs, src_tz, dst, arrives, d
         arrives_tz=dst_tz,
         border_crossing=extra.get("border", ""),
         needs_pickup=extra.get("pickup", False),
+        # An arranged pickup (who, when), as organizers set it; the others are only asked for.
+        pickup_by=extra.get("pickup_by", ""),
+        pickup_at=_at(extra["pickup_at"]) if "pickup_at" in extra else None,
     )
 
 
@@ -71,7 +74,9 @@ def _from_amman():
         _leg(A, AIR, "Royal Jordanian", "RJ 4402", "Amman (AMM)", "2027-04-10T23:55",
              "Asia/Amman", "Istanbul (IST)", "2027-04-11T02:15", "Europe/Istanbul"),
         _leg(A, AIR, "Turkish Airlines", "TK 9350", "Istanbul (IST)", "2027-04-11T08:05",
-             "Europe/Istanbul", CIT, "2027-04-11T15:45", ALMATY, pickup=True),
+             "Europe/Istanbul", CIT, "2027-04-11T15:45", ALMATY, pickup=True,
+             pickup_by="Ermek Dzhaksybekov (driver), +7 701 555 0101",
+             pickup_at="2027-04-11T16:15"),
         _leg(D, AIR, "Turkish Airlines", "TK 9351", CIT, "2027-04-16T17:00", ALMATY,
              "Istanbul (IST)", "2027-04-16T20:10", "Europe/Istanbul"),
         _leg(D, AIR, "Royal Jordanian", "RJ 4403", "Istanbul (IST)", "2027-04-16T22:30",
@@ -105,7 +110,9 @@ def _from_dushanbe():
         _leg(A, AIR, "Somon Air", "SZ 201", "Dushanbe (DYU)", "2027-04-11T07:20",
              "Asia/Dushanbe", "Almaty (ALA)", "2027-04-11T08:55", ALMATY),
         _leg(A, AIR, "SCAT", "DV 734", "Almaty (ALA)", "2027-04-11T12:40", ALMATY, CIT,
-             "2027-04-11T14:15", ALMATY, pickup=True),
+             "2027-04-11T14:15", ALMATY, pickup=True,
+             pickup_by="Aset Nurpeisov (volunteer), +7 702 555 0202",
+             pickup_at="2027-04-11T14:30"),
         _leg(D, AIR, "SCAT", "DV 735", CIT, "2027-04-16T07:30", ALMATY, "Almaty (ALA)",
              "2027-04-16T09:05", ALMATY),
         _leg(D, AIR, "Somon Air", "SZ 202", "Almaty (ALA)", "2027-04-16T11:30", ALMATY,

@@ -64,7 +64,10 @@ class LegForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("For land journeys, e.g. Kordai."),
     )
-    needs_pickup = BooleanField(_l("Needs a pickup on arrival"))
+    needs_pickup = BooleanField(
+        _l("Needs a pickup on arrival"),
+        description=_l("The organizers tell you who meets you once a pickup is arranged."),
+    )
 
     def __init__(self, *args, preferred_zones: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +76,22 @@ class LegForm(FlaskForm):
         zones = _zone_choices(list(preferred_zones))
         self.departs_tz.choices = zones
         self.arrives_tz.choices = zones
+
+
+class OrganizerLegForm(LegForm):
+    """A leg as organizers edit it: also whether a pickup is arranged, by whom and when
+    (the traveller's tick only asks for one)."""
+
+    pickup_by = StringField(
+        _l("Pickup arranged: who meets them"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Driver or colleague, with a phone. Leave empty while nothing is arranged."),
+    )
+    pickup_at = DateTimeLocalField(
+        _l("Pickup time (local time of the institute)"),
+        format=_TIME_FORMATS,
+        validators=[Optional()],
+    )
 
 
 class VisaRuleForm(FlaskForm):

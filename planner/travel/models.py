@@ -42,12 +42,19 @@ class TravelLeg(TimestampMixin, db.Model):
     arrives_local: Mapped[datetime]  # naive wall-clock in arrives_tz
     arrives_tz: Mapped[str] = mapped_column(String(64))
     border_crossing: Mapped[str] = mapped_column(String(200), default="")
+    # Two facts: the traveller asked for a pickup; an organizer arranged one (who and when).
     needs_pickup: Mapped[bool] = mapped_column(default=False)
+    pickup_by: Mapped[str] = mapped_column(String(200), default="")  # driver, phone; "" = none
+    pickup_at: Mapped[datetime | None]  # naive wall-clock in the institute's zone
     # A stable calendar UID and sequence for personal feeds.
     uid: Mapped[str] = mapped_column(String(100), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
 
     invitee: Mapped["Invitee"] = relationship()  # noqa: F821
+
+    @property
+    def pickup(self) -> "Pickup":
+        return pickup_state(self.needs_pickup, self.pickup_by)
 
     @property
     def departs_at(self) -> datetime:
@@ -57,6 +64,20 @@ class TravelLeg(TimestampMixin, db.Model):
     @property
     def arrives_at(self) -> datetime:
         return wall_clock_instant(self.arrives_local, self.arrives_tz)
+
+
+class Pickup(enum.StrEnum):
+    NONE = "none"
+    REQUESTED = "requested"  # the traveller asked; nobody has arranged it yet
+    ARRANGED = "arranged"  # an organizer set who picks the person up
+
+
+def pickup_state(needs_pickup: bool, pickup_by: str | None) -> Pickup:
+    """The one rule: a pickup is arranged once an organizer says who does it; asking for
+    one (the traveller's tick) only makes it requested."""
+    if (pickup_by or "").strip():
+        return Pickup.ARRANGED
+    return Pickup.REQUESTED if needs_pickup else Pickup.NONE
 
 
 def wall_clock_instant(local: datetime, zone: str) -> datetime:

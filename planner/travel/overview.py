@@ -3,7 +3,7 @@ the arrival and departure manifests, rooming per night and the CSV exports."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row
@@ -161,42 +161,6 @@ def travel_rows(data: TravelData, statuses=(RsvpStatus.CONFIRMED,)) -> list[Trav
             )
         )
     return rows
-
-
-@dataclass
-class ManifestEntry:
-    invitee: InviteeRow
-    leg: LegRow
-    origin: str  # where the journey began (the first leg's start)
-    instant: datetime  # aware: arrival (or departure) at the institute end
-    local: datetime  # the same in the institute's zone
-
-
-def manifest(data: TravelData, direction: str) -> list[tuple[date, list[ManifestEntry]]]:
-    """Confirmed invitees' final arrivals (or first departures) by day and time in the
-    institute's zone; same instant by name."""
-    zone = data.institute.zone
-    entries = []
-    for row in travel_rows(data):
-        if direction == "arrival":
-            leg = row.arrival
-            if leg is None:
-                continue
-            chain = [g for g in row.legs if g.direction == leg.direction]
-            origin = min(chain, key=lambda g: g.departs_at).from_place
-            instant = leg.arrives_at
-        else:
-            leg = row.departure
-            if leg is None:
-                continue
-            origin = leg.from_place
-            instant = leg.departs_at
-        entries.append(ManifestEntry(row.invitee, leg, origin, instant, instant.astimezone(zone)))
-    entries.sort(key=lambda e: (e.instant, e.invitee.full_name.casefold(), e.invitee.id))
-    days: dict[date, list[ManifestEntry]] = {}
-    for entry in entries:
-        days.setdefault(entry.local.date(), []).append(entry)
-    return list(days.items())
 
 
 # --- rooming -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 from planner.travel.models import (
     Direction,
     Hotel,
+    Pickup,
     RoomAssignment,
     TravelLeg,
     TravelMode,
@@ -31,6 +32,7 @@ from planner.travel.models import (
     VisaRequirement,
     VisaRule,
     VisaStatus,
+    pickup_state,
     wall_clock_instant,
 )
 from planner.travel.services import OPEN_VISA_STATUSES, nights, settings_of, visa_status_label
@@ -95,6 +97,8 @@ LEG_COLUMNS = (
     TravelLeg.arrives_tz,
     TravelLeg.border_crossing,
     TravelLeg.needs_pickup,
+    TravelLeg.pickup_by,
+    TravelLeg.pickup_at,
 )
 CASE_COLUMNS = (
     VisaCase.id,
@@ -157,8 +161,14 @@ class LegRow:
     arrives_tz: str
     border_crossing: str
     needs_pickup: bool
+    pickup_by: str
+    pickup_at: datetime | None
     departs_at: datetime  # aware, as TravelLeg.departs_at
     arrives_at: datetime
+
+    @property
+    def pickup(self) -> Pickup:
+        return pickup_state(self.needs_pickup, self.pickup_by)
 
     @classmethod
     def of(cls, row: Row) -> "LegRow":
@@ -377,8 +387,17 @@ def passport_expiring(data: TravelData) -> list[Finding]:
     ]
 
 
+def is_host_national(invitee: InviteeRow, data: TravelData) -> bool:
+    """Citizens of the institute's country need no visa to be there: no rule, case or
+    "unknown" applies to them. Every visa check and list asks this first."""
+    return bool(invitee.nationality) and invitee.nationality == data.institute.country
+
+
 def needs_visa(invitee: InviteeRow, data: TravelData) -> bool:
-    """An open case says so; without a case, a rule asking for a visa or an e-visa does."""
+    """Never for a national of the host country; otherwise an open case says so, and without
+    a case, a rule asking for a visa or an e-visa does."""
+    if is_host_national(invitee, data):
+        return False
     case = data.cases.get(invitee.id)
     if case is not None:
         return case.status in OPEN_VISA_STATUSES
@@ -430,11 +449,11 @@ def visa_not_approved_in_time(data: TravelData) -> list[Finding]:
 def nationality_without_rule(data: TravelData) -> list[Finding]:
     """Every confirmed invitee's nationality needs a visa rule that is not "unknown";
     otherwise nobody knows whether they need a visa, and it is flagged (unless a visa case
-    already says it)."""
+    already says it). Nationals of the host country need no rule."""
     _ = data.gettext
     findings = []
     for invitee in data.confirmed:
-        if invitee.id in data.cases:
+        if invitee.id in data.cases or is_host_national(invitee, data):
             continue
         rule = data.rules.get(invitee.nationality or "")
         if not invitee.nationality:
@@ -530,6 +549,8 @@ def stay_exceeds_visa_free_days(data: TravelData) -> list[Finding]:
     findings = []
     zone = data.institute.zone
     for invitee in data.confirmed:
+        if is_host_national(invitee, data):
+            continue
         rule = data.rules.get(invitee.nationality or "")
         case = data.cases.get(invitee.id)
         if rule is None or rule.requirement != VisaRequirement.NOT_NEEDED:
@@ -570,12 +591,10 @@ def stay_exceeds_visa_free_days(data: TravelData) -> list[Finding]:
 
 
 def missing_beds(data: TravelData) -> list[Finding]:
-    """Once the institute has a hotel, a confirmed invitee needs a bed for every night they
-    are present (from their legs when given, else the institute's nights: the first day up
-    to the night before the last); uncovered nights are flagged."""
+    """A confirmed invitee needs a bed for every night they are present (from their legs
+    when given, else the institute's nights: the first day up to the night before the last);
+    uncovered nights are flagged, whether or not a hotel has been entered yet."""
     ngettext = data.ngettext
-    if not data.hotels:
-        return []
     findings = []
     for invitee in data.confirmed:
         needed = nights_present(data.institute, data.legs.get(invitee.id, []))

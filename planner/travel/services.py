@@ -7,18 +7,21 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.db import utcnow
 from planner.extensions import db
-from planner.formatting import format_day
+from planner.formatting import format_day, format_local
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus, StatusChange
+from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.travel.models import (
     Direction,
     Hotel,
+    Pickup,
     RoomAssignment,
     TravelLeg,
     TravelMode,
@@ -87,6 +90,9 @@ class LegData:
     number: str = ""
     border_crossing: str = ""
     needs_pickup: bool = False
+    # Set by organizers only; None (the traveller's own form) leaves an arrangement as it is.
+    pickup_by: str | None = None
+    pickup_at: datetime | None = None
 
 
 def check_leg(institute: Institute, data: LegData) -> dict[str, str]:
@@ -132,7 +138,10 @@ def check_leg(institute: Institute, data: LegData) -> dict[str, str]:
 
 
 def _apply_leg(leg: TravelLeg, data: LegData) -> None:
+    """Store the fields; the pickup arrangement only when an organizer's form gives one."""
     for name in LegData.__dataclass_fields__:
+        if data.pickup_by is None and name in ("pickup_by", "pickup_at"):
+            continue
         value = getattr(data, name)
         setattr(leg, name, value.strip() if isinstance(value, str) else value)
 
@@ -152,6 +161,7 @@ def add_leg(
     db.session.add(leg)
     db.session.flush()
     invitee.institute.touch()
+    _tell_of_pickup(leg, ("", None))
     audit.record(
         "travel_leg.created",
         institute=invitee.institute,
@@ -169,9 +179,11 @@ def update_leg(
     errors = check_leg(institute, data)
     if errors:
         raise InvalidInput(errors)
+    arranged_before = (leg.pickup_by or "", leg.pickup_at)
     _apply_leg(leg, data)
     leg.sequence += 1
     institute.touch()
+    _tell_of_pickup(leg, arranged_before)
     audit.record(
         "travel_leg.updated",
         institute=institute,
@@ -180,6 +192,43 @@ def update_leg(
         **_who(organizer, by_invitee),
     )
     return leg
+
+
+def _tell_of_pickup(leg: TravelLeg, before: tuple[str, datetime | None]) -> None:
+    """When an organizer arranges a pickup (or changes who or when), the traveller gets an
+    e-mail saying who meets them; asking for one sends nothing, as nothing is arranged."""
+    if leg.pickup != Pickup.ARRANGED or (leg.pickup_by, leg.pickup_at) == before:
+        return
+    invitee = leg.invitee
+    institute = invitee.institute
+    if not invitee.email:
+        return
+    locale = invitee.language if invitee.language in current_app.config["LANGUAGES"] else "en"
+    with force_locale(locale):
+        arrival = format_local(leg.arrives_at, leg.arrives_tz, "d MMMM y, HH:mm")
+    subject, text, html = render_email(
+        "travel/email/pickup_arranged",
+        locale,
+        invitee_name=invitee.full_name,
+        city=institute.city,
+        arrival=arrival,
+        service=" ".join(part for part in (leg.carrier, leg.number) if part) or leg.from_place,
+        place=leg.to_place,
+        who=leg.pickup_by.strip(),
+        pickup_time=leg.pickup_at.strftime("%H:%M") if leg.pickup_at else "",
+        contact_email=institute.contact_email,
+        page_url=current_app.config["BASE_URL"] + "/me/travel",
+    )
+    queue_email(
+        recipient=invitee.email,
+        kind="pickup_arranged",
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        locale=locale,
+        institute=institute,
+        invitee=invitee,
+    )
 
 
 def delete_leg(leg: TravelLeg, *, organizer=None, by_invitee: bool = False) -> None:

@@ -20,6 +20,7 @@ from planner.travel import overview, risks, services
 from planner.travel.forms import (
     HotelForm,
     LegForm,
+    OrganizerLegForm,
     RoomForm,
     TravelSettingsForm,
     VisaRuleForm,
@@ -32,9 +33,11 @@ from planner.travel.labels import (
     VISA_REQUIREMENT_LABELS,
     VISA_STATUS_LABELS,
 )
+from planner.travel.manifests import build_manifest, pickup_text
 from planner.travel.models import (
     Direction,
     Hotel,
+    Pickup,
     RoomAssignment,
     TravelLeg,
     TravelMode,
@@ -69,6 +72,7 @@ def travel_labels():
         "mode_labels": MODE_LABELS,
         "direction_labels": DIRECTION_LABELS,
         "risk_kind_labels": RISK_KIND_LABELS,
+        "pickup_text": lambda leg: pickup_text(leg, _),
     }
 
 
@@ -202,8 +206,9 @@ def index(institute):
         rows = [r for r in rows if r.arrival is None]
     elif travel == "given":
         rows = [r for r in rows if r.arrival is not None]
-    elif travel == "pickup":
-        rows = [r for r in rows if r.arrival is not None and r.arrival.needs_pickup]
+    elif travel in ("pickup", "pickup_arranged"):
+        wanted = Pickup.REQUESTED if travel == "pickup" else Pickup.ARRANGED
+        rows = [r for r in rows if r.arrival is not None and r.arrival.pickup == wanted]
     return render_template(
         "travel/index.html",
         institute=institute,
@@ -250,10 +255,11 @@ def invitee(institute, invitee_id: int):
     )
 
 
-def _leg_form(invitee, leg: TravelLeg | None = None) -> LegForm:
+def _leg_form(invitee, leg: TravelLeg | None = None, *, organizer: bool = False) -> LegForm:
     home = country_zone(invitee.country) or country_zone(invitee.nationality)
     institute_zone = invitee.institute.timezone
-    form = LegForm(obj=leg, preferred_zones=[institute_zone, home or ""])
+    form_class = OrganizerLegForm if organizer else LegForm
+    form = form_class(obj=leg, preferred_zones=[institute_zone, home or ""])
     if leg is None and not form.is_submitted():
         direction = request.args.get("direction", "arrival")
         if direction not in ("arrival", "departure"):
@@ -284,6 +290,11 @@ def _leg_data(form: LegForm) -> services.LegData:
         arrives_tz=form.arrives_tz.data or "",
         border_crossing=form.border_crossing.data or "",
         needs_pickup=form.needs_pickup.data,
+        **(
+            {"pickup_by": form.pickup_by.data or "", "pickup_at": form.pickup_at.data}
+            if isinstance(form, OrganizerLegForm)
+            else {}
+        ),
     )
 
 
@@ -315,7 +326,7 @@ def _save_leg(form: LegForm, invitee, leg: TravelLeg | None, **who) -> bool:
 @institute_view("editor")
 def new_leg(institute, invitee_id: int):
     person = _invitee_of(institute, invitee_id)
-    form = _leg_form(person)
+    form = _leg_form(person, organizer=True)
     if _save_leg(form, person, None, organizer=current_user):
         flash(_("The travel leg is saved."), "success")
         return redirect(url_for("travel.legs.invitee", slug=institute.slug, invitee_id=person.id))
@@ -328,7 +339,7 @@ def new_leg(institute, invitee_id: int):
 @institute_view("editor")
 def edit_leg(institute, leg_id: int):
     leg = _leg_of(institute, leg_id)
-    form = _leg_form(leg.invitee, leg)
+    form = _leg_form(leg.invitee, leg, organizer=True)
     if _save_leg(form, leg.invitee, leg, organizer=current_user):
         flash(_("The travel leg is saved."), "success")
         return redirect(
@@ -372,12 +383,9 @@ def departures(institute):
 
 
 def _manifest_page(institute, direction: str):
-    data = load_travel_data(institute)
+    manifest = build_manifest(load_travel_data(institute), direction)
     page = render_template(
-        "travel/manifest.html",
-        institute=institute,
-        direction=direction,
-        days=overview.manifest(data, direction),
+        "travel/manifest.html", institute=institute, direction=direction, manifest=manifest
     )
     return _no_store(Response(page))
 
@@ -402,39 +410,12 @@ def departures_csv(institute):
 
 
 def _manifest_csv(institute, direction: str) -> Response:
-    data = load_travel_data(institute)
-    arrival = direction == "arrival"
-    header = [
-        _("Date"),
-        _("Time"),
-        _("Name"),
-        _("From") if arrival else _("Departure point"),
-        _("Carrier"),
-        _("Number"),
-        _("Arrival point") if arrival else _("To"),
-        _("Phone"),
-        _("Needs a pickup"),
-    ]
-    rows = [
-        [
-            entry.local.date().isoformat(),
-            entry.local.strftime("%H:%M"),
-            entry.invitee.full_name,
-            entry.origin if arrival else entry.leg.from_place,
-            entry.leg.carrier,
-            entry.leg.number,
-            entry.leg.to_place,
-            entry.invitee.phone,
-            (_("yes") if entry.leg.needs_pickup else _("no")),
-        ]
-        for _day, entries in overview.manifest(data, direction)
-        for entry in entries
-    ]
+    header, rows = build_manifest(load_travel_data(institute), direction).table()
     audit.record(
         f"travel.{direction}_manifest_exported", institute=institute, organizer=current_user
     )
     db.session.commit()
-    name = "arrivals" if arrival else "departures"
+    name = "arrivals" if direction == "arrival" else "departures"
     return csv_download(csv_text(header, rows), f"{institute.slug}-{name}.csv")
 
 
@@ -460,7 +441,7 @@ def export_csv(institute):
         _("Visa"),
         _("Arrives"),
         _("Arrival point"),
-        _("Needs a pickup"),
+        _("Pickup"),
         _("Leaves"),
         _("Hotel"),
         _("Room"),
@@ -486,7 +467,7 @@ def export_csv(institute):
                 if row.arrival
                 else "",
                 row.arrival.to_place if row.arrival else "",
-                (_("yes") if row.arrival.needs_pickup else _("no")) if row.arrival else "",
+                pickup_text(row.arrival, _) if row.arrival else "",
                 format_local(row.departure.departs_at, zone, "yyyy-MM-dd HH:mm")
                 if row.departure
                 else "",
@@ -576,7 +557,7 @@ def _render_visas(institute, rule_form, settings_form):
         rows = [r for r in rows if r.case_status is None]
     elif status_filter in {s.value for s in VisaStatus}:
         rows = [r for r in rows if r.case_status == status_filter]
-    used = {i.nationality for i in data.present if i.nationality}
+    used = {i.nationality for i in data.present if i.nationality} - {institute.country}
     page = render_template(
         "travel/visas.html",
         institute=institute,

@@ -68,6 +68,7 @@ def make_facilitator(institute, name="Rania Haddad", **fields):
         rsvp_status=RsvpStatus.CONFIRMED,
         language="en",
         consent_to_list=True,
+        consent_named_facilitator=True,
     )
     values.update(fields)
     return factories.make_invitee(institute, **values)

@@ -62,7 +62,8 @@ def test_facilitator_in_two_overlapping_sessions_is_explained(institute, request
         institute, "2027-04-12 10:00", "2027-04-12 11:00", "Media clinic", facilitators=[rania]
     )
     assert messages(institute, "facilitator_double_booked") == [
-        "Rania Haddad is in two sessions at 10:00 on 12 April: “Opening” and “Media clinic”."
+        "Rania Haddad is in two sessions at once: “Opening” (12 April, 09:00) and "
+        "“Media clinic” (12 April, 10:00)."
     ]
 
 
@@ -90,7 +91,7 @@ def test_room_double_booked(institute, request_context):
     make_session(institute, "2027-04-12 11:00", "2027-04-12 12:30", "Group B", room=turkestan)
     make_session(institute, "2027-04-12 12:30", "2027-04-12 13:00", "After", room=turkestan)
     assert messages(institute, "room_double_booked") == [
-        "Altai Room is booked twice at 12:00 on 12 April: “Group A” and “Clinic”."
+        "Altai Room is booked twice: “Group A” (12 April, 11:00) and “Clinic” (12 April, 12:00)."
     ]
 
 
@@ -100,8 +101,8 @@ def test_facilitator_who_declined_or_has_not_confirmed(institute, request_contex
     confirmed = make_facilitator(institute, "Rania Haddad")
     make_session(institute, title="Opening", facilitators=[declined, waiting, confirmed])
     assert sorted(messages(institute, "facilitator_not_confirmed")) == [
-        "Бегимай Осмонова declined the invitation but facilitates “Opening”.",
-        "Тимур Абенов has not confirmed yet but facilitates “Opening”.",
+        "Бегимай Осмонова declined the invitation but facilitates “Opening” (12 April, 09:00).",
+        "Тимур Абенов has not confirmed yet but facilitates “Opening” (12 April, 09:00).",
     ]
 
 
@@ -119,7 +120,7 @@ def test_facilitator_arriving_after_the_session_starts(institute, request_contex
         db,
     )
     assert messages(institute, "facilitator_travel") == [
-        "Rania Haddad arrives at 09:40 on 12 April, after “Opening” starts at 09:00."
+        "Rania Haddad arrives on 12 April, 09:40, after “Opening” starts (12 April, 09:00)."
     ]
 
 
@@ -129,7 +130,7 @@ def test_arrival_converted_to_the_institute_zone(institute, request_context, db)
     make_session(institute, "2027-04-12 11:00", "2027-04-12 12:00", "Group B", facilitators=[rania])
     add_leg(rania, Direction.ARRIVAL, "2027-04-12 01:00", "UTC", "2027-04-12 06:30", "UTC", db)
     assert messages(institute, "facilitator_travel") == [
-        "Rania Haddad arrives at 11:30 on 12 April, after “Group B” starts at 11:00."
+        "Rania Haddad arrives on 12 April, 11:30, after “Group B” starts (12 April, 11:00)."
     ]
 
 
@@ -174,7 +175,7 @@ def test_facilitator_leaving_before_the_session_ends(institute, request_context,
         db,
     )
     assert messages(institute, "facilitator_travel") == [
-        "Тимур Абенов leaves at 10:00 on 15 April, before “Action plans” ends at 10:30."
+        "Тимур Абенов leaves on 15 April, 10:00, before “Action plans” ends (15 April, 10:30)."
     ]
 
 
@@ -188,7 +189,8 @@ def test_session_outside_the_institute_dates(institute, request_context):
     make_session(institute, "2027-04-15 17:00", "2027-04-15 18:00", "Last day is fine")
     make_session(institute, "2027-04-16 09:00", "2027-04-16 10:00", "Day after")
     assert messages(institute, "outside_institute_dates") == [
-        "“Day after” on 16 April 2027 is outside the institute's dates."
+        "“Day after” (16 April, 09:00) is outside the institute's dates "
+        "(12 April 2027 to 15 April 2027)."
     ]
 
 
@@ -219,7 +221,7 @@ def test_breakout_over_room_capacity_counts_participants_and_facilitators(
     )
     assert full.id
     assert messages(institute, "breakout_over_capacity") == [
-        "“Group C again” has 4 people but Syrdarya Room seats 3."
+        "“Group C again” (13 April, 09:00) has 4 people but Syrdarya Room seats 3."
     ]
 
 
@@ -243,8 +245,10 @@ def test_participant_in_two_overlapping_sessions(institute, request_context):
         participants=[zarina],
     )
     assert messages(institute, "participant_double_booked") == [
-        "Зарина Саидова is in two sessions at 10:00 on 12 April: “Group A” and “Group B”.",
-        "Зарина Саидова is in two sessions at 10:30 on 12 April: “Group B” and “Group C”.",
+        "Зарина Саидова is in two sessions at once: “Group A” (12 April, 09:00) and "
+        "“Group B” (12 April, 10:00).",
+        "Зарина Саидова is in two sessions at once: “Group B” (12 April, 10:00) and "
+        "“Group C” (12 April, 10:30).",
     ]
 
 
@@ -255,7 +259,8 @@ def test_sentences_are_in_the_readers_language(institute, app):
     with app.test_request_context(), force_locale("ru"):
         (conflict,) = find_conflicts(institute)
     assert conflict.message == (
-        "Rania Haddad участвует в двух сессиях в 10:00 12 апреля: «Opening» и «Clinic»."
+        "Rania Haddad участвует в двух сессиях сразу: «Opening» (12 апреля, 09:00) и "
+        "«Clinic» (12 апреля, 10:00)."
     )
 
 
@@ -294,3 +299,35 @@ def test_conflicts_are_found_with_a_constant_number_of_queries(institute, reques
     with count_queries() as large:
         find_conflicts(institute)
     assert len(large) == len(small) <= 5
+
+
+def test_a_warning_names_the_day_of_a_session_on_another_day(institute, request_context, db):
+    # B8: "arrives at 08:35 on 13 April, after 'Designing ...' starts at 13:30" left out that
+    # the session is on 12 April.
+    timur = make_facilitator(institute, "Тимур Абенов")
+    make_session(institute, "2027-04-12 13:30", "2027-04-12 15:00", "Designing a training",
+                 facilitators=[timur])  # fmt: skip
+    add_leg(timur, Direction.ARRIVAL, "2027-04-13 07:00", "Asia/Almaty", "2027-04-13 08:35",
+            "Asia/Almaty", db)  # fmt: skip
+    assert messages(institute, "facilitator_travel") == [
+        "Тимур Абенов arrives on 13 April, 08:35, after “Designing a training” starts "
+        "(12 April, 13:30)."
+    ]
+
+
+def test_every_warning_links_to_each_session_it_mentions_newest_first(
+    institute, viewer_client, request_context
+):
+    rania = make_facilitator(institute, "Rania Haddad")
+    older = make_session(institute, "2027-04-12 09:00", "2027-04-12 10:30", "Opening",
+                         facilitators=[rania])  # fmt: skip
+    newer = make_session(institute, "2027-04-12 10:00", "2027-04-12 11:00", "Clinic",
+                         facilitators=[rania])  # fmt: skip
+    [conflict] = find_conflicts(institute)
+    assert [ref.id for ref in conflict.sessions] == [newer.id, older.id]
+
+    page = viewer_client.get(f"/institutes/{institute.slug}/agenda/").get_data(as_text=True)
+
+    base = f"/institutes/{institute.slug}/agenda/sessions"
+    assert f'href="{base}/{newer.id}">Open “Clinic” (12 April, 10:00)' in page
+    assert f'href="{base}/{older.id}">Open “Opening” (12 April, 09:00)' in page

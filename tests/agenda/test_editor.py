@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from planner.agenda import services
 from planner.agenda.models import Session, SessionKind, SessionStatus
 from planner.security.models import AuditEvent
 from tests import factories, formats
@@ -234,7 +235,7 @@ def test_warnings_show_after_a_save_without_blocking_it(institute, editor_client
     )
     page = response.get_data(as_text=True)
     assert len(sessions(db)) == 2
-    assert "Rania Haddad is in two sessions at 10:00 on 12 April" in page
+    assert "Rania Haddad is in two sessions at once" in page
     assert 'class="alert alert-warning"' in page
 
 
@@ -312,11 +313,52 @@ def test_copy_a_day_onto_itself_or_from_an_empty_day_is_refused(institute, edito
     assert len(sessions(db)) == 1
 
 
+def test_copying_a_day_twice_asks_first_and_never_duplicates(institute, editor_client, db):
+    # B15: "Copy a day" twice left two of each session, with "5 sessions are copied." twice.
+    room = make_room(institute, "Room B")
+    make_session(institute, "2027-04-12 09:00", "2027-04-12 10:30", "Digital safety", room=room)
+    make_session(institute, "2027-04-12 13:00", "2027-04-12 14:00", "Обед", SessionKind.MEAL)
+    form = {"source": "2027-04-12", "target": "2027-04-14"}
+
+    first = editor_client.post(url(institute, "days/duplicate"), data=form, follow_redirects=True)
+    assert "2 sessions are copied." in first.get_data(as_text=True)
+
+    again = editor_client.post(url(institute, "days/duplicate"), data=form)
+    assert again.status_code == 400
+    assert "14 April 2027 already has 2 sessions." in again.get_data(as_text=True)
+    assert len(sessions(db)) == 4  # nothing added without asking
+
+    confirmed = editor_client.post(
+        url(institute, "days/duplicate"),
+        data={**form, "add_to_existing": "y"},
+        follow_redirects=True,
+    )
+    page = confirmed.get_data(as_text=True)
+    assert "0 sessions are copied." in page
+    assert "2 sessions were already on that day and are not copied again." in page
+    on_target = [s.title for s in sessions(db) if s.starts_local.day == 14]
+    assert sorted(on_target) == ["Digital safety", "Обед"]
+
+
+def test_copying_onto_a_day_with_other_sessions_adds_only_the_missing_ones(institute, db):
+    make_session(institute, "2027-04-12 09:00", "2027-04-12 10:00", "Opening")
+    make_session(institute, "2027-04-12 11:00", "2027-04-12 12:00", "Clinic")
+    make_session(institute, "2027-04-14 11:00", "2027-04-14 12:00", "Clinic")
+    with pytest.raises(services.TargetDayHasSessions):
+        services.duplicate_day(institute, date(2027, 4, 12), date(2027, 4, 14), None)
+
+    done = services.duplicate_day(
+        institute, date(2027, 4, 12), date(2027, 4, 14), None, add_to_existing=True
+    )
+
+    assert [c.title for c in done.copies] == ["Opening"] and done.already_there == 1
+
+
 def test_grid_puts_parallel_breakouts_side_by_side_and_plenaries_across(institute, viewer_client):
     altai = make_room(institute, "Altai Room", position=10)
     turkestan = make_room(institute, "Turkestan Room", position=20)
     hall = make_room(institute, "Plenary Hall", position=5)
-    make_session(institute, title="Opening", room=hall)
+    make_session(institute, title="Opening", room=hall, spans_rooms=True)
     for title, room in (("Group A", altai), ("Group B", turkestan)):
         make_session(
             institute,
@@ -328,10 +370,29 @@ def test_grid_puts_parallel_breakouts_side_by_side_and_plenaries_across(institut
         )
     page = viewer_client.get(url(institute)).get_data(as_text=True)
     assert '<th scope="col">Altai Room' in page and '<th scope="col">Turkestan Room' in page
-    assert '<th scope="col">Plenary Hall' not in page  # plenaries span the row
+    assert '<th scope="col">Plenary Hall' not in page  # marked as spanning the rooms
     assert 'colspan="2"' in page
     assert page.index("Group A") < page.index("Group B")
     assert 'href="#day-2027-04-12"' in page and 'id="day-2027-04-15"' in page
+
+
+def test_a_session_in_one_room_is_drawn_in_that_room_only(institute, viewer_client):
+    # B16: "Digital safety" (Room B) and a plenary in Зал «Алатау» were drawn across every
+    # column, and the parallel clinic got a second row at the same time.
+    hall = make_room(institute, "Зал «Алатау»", position=5)
+    room_b = make_room(institute, "Room B", position=10)
+    make_session(institute, "2027-04-12 09:00", "2027-04-12 10:30", "Digital safety", room=room_b)
+    make_session(
+        institute, "2027-04-12 10:00", "2027-04-12 11:00", "Plenary in the hall", room=hall
+    )
+    make_session(institute, "2027-04-12 10:00", "2027-04-12 11:00", "Parallel clinic",
+                 kind=SessionKind.BREAKOUT, room=room_b)  # fmt: skip
+
+    page = viewer_client.get(url(institute)).get_data(as_text=True)
+
+    assert '<th scope="col">Зал «Алатау»' in page and '<th scope="col">Room B' in page
+    assert 'colspan="2"' not in page
+    assert page.count('<th scope="row"') == 2  # 09:00 and 10:00: one row per start time
 
 
 def test_agenda_page_in_russian(institute, viewer_client):

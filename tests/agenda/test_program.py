@@ -18,7 +18,9 @@ def test_days_rows_and_room_columns(institute):
     altai = make_room(institute, "Altai Room", 10, 10)
     turkestan = make_room(institute, "Turkestan Room", 10, 20)
     make_room(institute, "Foyer", 30, 30)  # unused: no column
-    make_session(institute, "2027-04-12 09:00", "2027-04-12 10:30", "Opening", room=hall)
+    make_session(
+        institute, "2027-04-12 09:00", "2027-04-12 10:30", "Opening", room=hall, spans_rooms=True
+    )
     b = make_session(
         institute, "2027-04-12 11:00", "2027-04-12 12:30", "B", SessionKind.BREAKOUT, turkestan
     )
@@ -48,8 +50,8 @@ def test_days_rows_and_room_columns(institute):
 
 
 def test_items_carry_everything_a_program_shows(institute):
-    rania = make_facilitator(institute, "Rania Haddad", consent_to_list=True)
-    timur = make_facilitator(institute, "Тимур Абенов", consent_to_list=False)
+    rania = make_facilitator(institute, "Rania Haddad", consent_named_facilitator=True)
+    timur = make_facilitator(institute, "Тимур Абенов", consent_named_facilitator=False)
     zarina = make_participant(institute)
     session = make_session(
         institute,
@@ -80,8 +82,8 @@ def test_items_carry_everything_a_program_shows(institute):
 
 
 def test_public_keeps_only_facilitators_who_consented(institute):
-    rania = make_facilitator(institute, "Rania Haddad", consent_to_list=True)
-    timur = make_facilitator(institute, "Тимур Абенов", consent_to_list=False)
+    rania = make_facilitator(institute, "Rania Haddad", consent_named_facilitator=True)
+    timur = make_facilitator(institute, "Тимур Абенов", consent_named_facilitator=False)
     make_session(institute, facilitators=[rania, timur])
     (item,) = program_days(institute, public=True)[0].sessions
     assert item.facilitator_names == ["Rania Haddad"]

@@ -41,8 +41,8 @@ def test_published_program_shows_sessions_rooms_and_descriptions(published, clie
 
 
 def test_no_participant_names_and_only_consenting_facilitators(published, client):
-    listed = make_facilitator(published, "Rania Haddad", consent_to_list=True)
-    unlisted = make_facilitator(published, "Тимур Абенов", consent_to_list=False)
+    listed = make_facilitator(published, "Rania Haddad", consent_named_facilitator=True)
+    unlisted = make_facilitator(published, "Тимур Абенов", consent_named_facilitator=False)
     zarina = make_participant(published, "Зарина Саидова", consent_to_list=True)
     make_session(
         published,
@@ -94,3 +94,24 @@ def test_public_page_of_one_institute_shows_nothing_of_another(published, client
     make_session(published, title="Our opening")
     page = client.get(f"/p/{published.slug}/").get_data(as_text=True)
     assert "Our opening" in page and "Their secret session" not in page
+
+
+def test_consent_to_be_named_as_a_facilitator_is_apart_from_the_participant_list(
+    published, client, viewer_client, db
+):
+    # Listed as a participant, but not agreed to be named as a facilitator: not named.
+    listed_only = make_facilitator(
+        published, "Тимур Абенов", consent_to_list=True, consent_named_facilitator=False
+    )
+    # Agreed to be named as a facilitator, not in the participant list: named.
+    named_only = make_facilitator(
+        published, "Rania Haddad", consent_to_list=False, consent_named_facilitator=True
+    )
+    make_session(published, title="Opening", facilitators=[listed_only, named_only])
+    page = client.get(f"/p/{published.slug}/").get_data(as_text=True)
+    assert "Rania Haddad" in page and "Тимур Абенов" not in page
+    assert not listed_only.named_publicly and named_only.named_publicly
+
+    agenda = viewer_client.get(f"/institutes/{published.slug}/agenda/").get_data(as_text=True)
+    assert "1 facilitator has not agreed to be named in public yet" in agenda
+    assert f'/invitees/{listed_only.id}">Тимур Абенов</a>' in agenda

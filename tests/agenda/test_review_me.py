@@ -9,8 +9,8 @@ from tests.agenda.factories import make_facilitator, make_participant, make_sess
 def test_my_agenda_does_not_name_unlisted_facilitators_to_other_invitees(
     institute, db, invitee_login
 ):
-    listed = make_facilitator(institute, "Rania Haddad", consent_to_list=True)
-    unlisted = make_facilitator(institute, "Тимур Абенов", consent_to_list=False)
+    listed = make_facilitator(institute, "Rania Haddad", consent_named_facilitator=True)
+    unlisted = make_facilitator(institute, "Тимур Абенов", consent_named_facilitator=False)
     participant = make_participant(institute, "Зарина Саидова")
     make_session(
         institute, title="Opening", kind=SessionKind.PLENARY, facilitators=[listed, unlisted]

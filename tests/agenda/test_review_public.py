@@ -8,9 +8,9 @@ from tests.agenda.factories import make_facilitator, make_session
 
 def test_public_page_leaves_out_facilitators_who_declined_or_withdrew(institute, db, client):
     institute.program_published = True
-    coming = make_facilitator(institute, "Rania Haddad", consent_to_list=True)
-    declined = make_facilitator(institute, "Тимур Абенов", consent_to_list=True)
-    withdrawn = make_facilitator(institute, "Бегимай Осмонова", consent_to_list=True)
+    coming = make_facilitator(institute, "Rania Haddad", consent_named_facilitator=True)
+    declined = make_facilitator(institute, "Тимур Абенов", consent_named_facilitator=True)
+    withdrawn = make_facilitator(institute, "Бегимай Осмонова", consent_named_facilitator=True)
     declined.rsvp_status = RsvpStatus.DECLINED
     withdrawn.rsvp_status = RsvpStatus.WITHDRAWN
     make_session(

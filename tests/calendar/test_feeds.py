@@ -113,16 +113,22 @@ def test_edit_keeps_the_uid_and_raises_the_sequence(client, published, db):
 
 def test_program_names_consenting_facilitators_and_no_participant(client, published):
     listed = factories.make_invitee(
-        published, full_name="Rania Haddad", role=InviteeRole.FACILITATOR, consent_to_list=True
+        published,
+        full_name="Rania Haddad",
+        role=InviteeRole.FACILITATOR,
+        consent_named_facilitator=True,
     )
     unlisted = factories.make_invitee(
-        published, full_name="Тимур Абенов", role=InviteeRole.TRAINER, consent_to_list=False
+        published,
+        full_name="Тимур Абенов",
+        role=InviteeRole.TRAINER,
+        consent_named_facilitator=False,
     )
     declined = factories.make_invitee(
         published,
         full_name="Ләззат Нұрланқызы",
         role=InviteeRole.TRAINER,
-        consent_to_list=True,
+        consent_named_facilitator=True,
         rsvp_status=RsvpStatus.DECLINED,
     )
     participant = factories.make_invitee(
@@ -225,7 +231,10 @@ def test_facilitator_feed_adds_the_sessions_they_facilitate(client, institute, p
         institute, full_name="Бегимай Осмонова", role=InviteeRole.FACILITATOR, language="en"
     )
     partner = factories.make_invitee(
-        institute, full_name="Тимур Абенов", role=InviteeRole.TRAINER, consent_to_list=False
+        institute,
+        full_name="Тимур Абенов",
+        role=InviteeRole.TRAINER,
+        consent_named_facilitator=False,
     )
     make_session(
         institute,
@@ -278,7 +287,9 @@ def test_travel_leg_across_a_dst_change_has_the_right_instants(client, institute
     assert flight["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert flight["DTEND"].params["TZID"] == "Asia/Almaty"
     assert str(flight["SUMMARY"]) == "Flight Berlin (BER) → Almaty (ALA)"
-    assert "Pickup on arrival is arranged." in str(flight["DESCRIPTION"])
+    # B5: the traveller only asked for a pickup; the feed must not claim it is arranged.
+    assert "You asked for a pickup; it is not arranged yet." in str(flight["DESCRIPTION"])
+    assert "arranged." not in str(flight["DESCRIPTION"])
     assert as_utc(train["DTSTART"]) == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
     zones = {str(tz["TZID"]) for tz in parse(body).walk("VTIMEZONE")}
     assert zones == {"Europe/Berlin", "Asia/Almaty"}
@@ -481,3 +492,21 @@ def test_feed_tokens_never_reach_the_request_log(app, institute, feed_url, caplo
     assert request_lines
     assert all(token not in line for line in request_lines)
     assert "/feeds/[redacted].ics" in request_lines[0]
+
+
+def test_an_arranged_pickup_says_who_and_when_in_the_feed(client, institute, feed_url):
+    traveller = factories.make_invitee(institute, language="en")
+    make_leg(
+        traveller,
+        datetime(2027, 4, 11, 8, 5),
+        "Europe/Istanbul",
+        datetime(2027, 4, 11, 15, 45),
+        "Asia/Almaty",
+        needs_pickup=True,
+        pickup_by="Ermek Dzhaksybekov, +7 701 555 0101",
+        pickup_at=datetime(2027, 4, 11, 15, 30),
+    )
+    [flight] = parse(client.get(feed_url(traveller)).data).walk("VEVENT")
+    description = str(flight["DESCRIPTION"])
+    assert "Pickup arranged: Ermek Dzhaksybekov, +7 701 555 0101, 15:30." in description
+    assert "not arranged" not in description

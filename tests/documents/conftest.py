@@ -96,6 +96,7 @@ def program(db, institute):
         role=InviteeRole.FACILITATOR,
         rsvp_status=RsvpStatus.CONFIRMED,
         consent_to_list=True,
+        consent_named_facilitator=True,
         organization="Human Rights Centre",
         country="KG",
         nationality="KG",
@@ -107,6 +108,7 @@ def program(db, institute):
         role=InviteeRole.TRAINER,
         rsvp_status=RsvpStatus.CONFIRMED,
         consent_to_list=True,
+        consent_named_facilitator=True,
         country="JO",
         nationality="JO",
     )
@@ -137,7 +139,9 @@ def program(db, institute):
     )
     day1 = datetime(2027, 4, 12)
     day2 = datetime(2027, 4, 13)
-    p.opening = make_session(institute, "Opening plenary", day1.replace(hour=9), 60, room=p.hall)
+    p.opening = make_session(
+        institute, "Opening plenary", day1.replace(hour=9), 60, room=p.hall, spans_rooms=True
+    )
     p.coffee = make_session(
         institute, "Coffee break", day1.replace(hour=10), 30, room=p.hall, kind=SessionKind.BREAK
     )

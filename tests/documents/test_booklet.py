@@ -37,7 +37,7 @@ def test_parallel_sessions_stand_side_by_side_in_one_row(booklet):
     assert row.index("Breakout A") < row.index("Breakout B"), "in the rooms' order"
 
 
-def test_single_sessions_span_the_row_and_show_their_room(booklet):
+def test_spanning_sessions_span_the_row_and_show_their_room(booklet):
     text = pdf_text(booklet)
     opening = next(line for line in text.splitlines() if "09:00–10:00" in line)
     assert "Opening plenary" in opening

@@ -52,7 +52,7 @@ def test_letter_carries_passport_details_in_english_and_russian(
     for text in (english, russian):
         assert "KURMANGALI AIGERIM" in text
         assert "N1234567" in text
-        assert f"SWN/2027/{program.listed.id:04d}" in text
+        assert "SWN/2027/0001" in text  # the institute's first letter, not a database id
     assert "Ref. No." in english and "Исх. №" in russian
     assert "To the Consular Section Embassy of the Republic of Kazakhstan in Tajikistan" in english
     assert "В консульский отдел Посольства Республики Казахстан (Таджикистан)" in russian
@@ -325,3 +325,21 @@ class TestWithCsrf:
         )
         assert response.status_code == 400
         assert db.session.scalar(select(LetterSettings)) is None
+
+
+def test_letters_are_numbered_per_institute_and_named_for_the_person(
+    program, letter_settings, client, login, organizer, db
+):
+    # B21: downloads were "invitation-letter-45.pdf" and references used the invitee's id.
+    login(organizer)
+    first = client.get(letter_url(program))
+    assert first.headers["Content-Disposition"] == (
+        'inline; filename="invitation-letter-kurmangali-aigerim.pdf"'
+    )
+    second_url = f"/institutes/{program.institute.slug}/documents/letters/{program.unlisted.id}.pdf"
+    second = client.get(second_url)
+    assert "SWN/2027/0002" in " ".join(pdf_reader(second.data).pages[0].extract_text().split())
+    again = client.get(letter_url(program))  # the same letter keeps its number
+    assert "SWN/2027/0001" in " ".join(pdf_reader(again.data).pages[0].extract_text().split())
+    db.session.expire_all()
+    assert (program.listed.letter_number, program.unlisted.letter_number) == (1, 2)

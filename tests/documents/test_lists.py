@@ -24,10 +24,10 @@ def test_arrival_manifest_lists_confirmed_arrivals_by_local_time_with_pickups(
     text = flat_text(pdf)
     assert "Arrival and pickup manifest" in text
     assert formats.flat(formats.day(date(2027, 4, 11), "full")) in text
-    assert "2 people · 1 pickup" in text
+    assert "2 people · 0 pickups arranged · 1 pickup asked for, not arranged yet" in text
     assert text.index("09:05") < text.index(KAZAKH_NAME) < text.index("14:20")
     row = next(line for line in pdf_text(pdf).splitlines() if "14:20" in line)
-    assert "Бегимай Осмонова" in row and "Air Astana KC 951" in row and "yes" in row
+    assert "Бегимай Осмонова" in row and "Air Astana KC 951" in row and "asked for" in row
     assert "OSMONOVA BEGIMAI" in text
     assert "KTZ Train 710" in text and "Zhibek Zholy" in text
     assert "Hotel Shymkent Plaza" in text

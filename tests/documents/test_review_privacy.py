@@ -13,7 +13,8 @@ def _public_booklet(client, institute) -> str:
 
 
 def test_a_facilitator_who_did_not_consent_is_not_named_in_the_public_booklet(program, db, client):
-    program.facilitator.consent_to_list = False
+    program.facilitator.consent_named_facilitator = False
+    program.facilitator.consent_to_list = False  # nor in the participant list
     program.institute.touch()
     db.session.commit()
 

@@ -28,6 +28,16 @@ def count_institutes(db) -> int:
     return db.session.scalar(select(func.count()).select_from(Institute))
 
 
+def test_the_generated_address_never_repeats_the_year(client, login, organizer, db):
+    # B11: "Round trip 2028" starting in 2028 gave round-trip-2028-2028.
+    login(organizer)
+    data = {**VALID, "title": "Round trip 2028", "start_date": "2028-03-01",
+            "end_date": "2028-03-04", "rsvp_deadline": ""}  # fmt: skip
+    response = client.post("/institutes/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.scalar(select(Institute.slug)) == "round-trip-2028"
+
+
 def test_organizer_creates_an_institute_and_becomes_its_owner(client, login, organizer, db):
     login(organizer)
     response = client.post("/institutes/new", data=VALID)

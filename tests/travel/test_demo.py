@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from planner.demo import load_demo
 from planner.extensions import db
-from planner.travel import overview, risks
+from planner.travel import risks
+from planner.travel.manifests import build_manifest
 from planner.travel.models import Hotel, TravelLeg, TravelMode, VisaCase, VisaRule, VisaStatus
 
 
@@ -32,6 +33,6 @@ def test_demo_has_rules_cases_legs_rooms_and_the_deliberate_risks():
     confirmed = data.confirmed
     with_travel = [i for i in confirmed if risks.final_arrival(data.legs.get(i.id, []))]
     assert len(with_travel) > len(confirmed) * 2 / 3
-    arrivals = overview.manifest(data, "arrival")
-    assert sum(len(entries) for _, entries in arrivals) == len(with_travel)
-    assert any(e.leg.needs_pickup for _, entries in arrivals for e in entries)
+    arrivals = build_manifest(data, "arrival")
+    assert arrivals.total == len(with_travel)
+    assert any(row.leg.needs_pickup for row in arrivals.rows)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.invitations.models import RsvpStatus
 from planner.security.models import AuditEvent
-from planner.travel import overview, risks
+from planner.travel import risks
+from planner.travel.manifests import build_manifest
 from planner.travel.models import Direction, VisaStatus
 from tests import factories, formats
 from tests.travel.factories import make_case, make_hotel, make_leg, make_room
@@ -41,13 +42,13 @@ def test_arrivals_are_ordered_by_day_and_time_in_the_institute_zone(institute):
     make_leg(same_time, "2027-04-11T06:00", "2027-04-11T07:30")
     factories.make_invitee(institute, rsvp_status=RsvpStatus.DECLINED)
 
-    days = overview.manifest(risks.load_travel_data(institute), "arrival")
+    days = build_manifest(risks.load_travel_data(institute), "arrival").days
 
-    assert [(day.isoformat(), [e.invitee.full_name for e in entries]) for day, entries in days] == [
+    assert [(d.day.isoformat(), [r.name for r in d.rows]) for d in days] == [
         ("2027-04-10", ["Зарина"]),
         ("2027-04-11", ["Бегимай", "Айгуль", "Алия"]),
     ]
-    assert days[1][1][0].local.strftime("%H:%M") == "00:10"
+    assert days[1].rows[0].cells["time"] == "00:10"
 
 
 def test_the_manifest_shows_the_final_arrival_and_where_the_journey_began(institute):
@@ -59,14 +60,17 @@ def test_the_manifest_shows_the_final_arrival_and_where_the_journey_began(instit
              from_place="Istanbul (IST)", to_place="Shymkent (CIT)",
              number="TK 9350", needs_pickup=True)  # fmt: skip
 
-    [(day, [entry])] = overview.manifest(risks.load_travel_data(institute), "arrival")
+    [day] = build_manifest(risks.load_travel_data(institute), "arrival").days
+    [row] = day.rows
 
-    assert day.isoformat() == "2027-04-11"
-    assert (entry.origin, entry.leg.to_place, entry.leg.number) == (
+    assert day.day.isoformat() == "2027-04-11"
+    assert (row.cells["far_end"], row.cells["venue_end"], row.leg.number) == (
         "Amman (AMM)",
         "Shymkent (CIT)",
         "TK 9350",
     )
+    assert row.cells["via"] == "via Istanbul (TK 9350)"
+    assert row.cells["time"] == "15:45"
 
 
 def test_departures_list_the_first_departure(institute):
@@ -76,10 +80,12 @@ def test_departures_list_the_first_departure(institute):
     make_leg(early, "2027-04-15T23:00", "2027-04-16T03:00", direction=Direction.DEPARTURE,
              from_place="Almaty (ALA)")  # fmt: skip
 
-    days = overview.manifest(risks.load_travel_data(institute), "departure")
+    days = build_manifest(risks.load_travel_data(institute), "departure").days
 
-    assert [[e.invitee.full_name for e in entries] for _, entries in days] == [["Early"], ["Late"]]
-    assert days[0][1][0].local.strftime("%H:%M") == "20:00"
+    assert [[r.name for r in d.rows] for d in days] == [["Early"], ["Late"]]
+    assert days[0].rows[0].cells["time"] == "20:00"
+    assert days[0].rows[0].cells["far_end"] == "Shymkent (CIT)"  # where the journey ends
+    assert days[0].rows[0].cells["via"] == "via Almaty (KC 953)"
 
 
 def test_arrivals_page_and_csv(client, login, organizer, institute, db):
@@ -103,16 +109,19 @@ def test_arrivals_page_and_csv(client, login, organizer, institute, db):
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = read_csv(response)
+    assert rows[0][:3] == ["Date", "Time", "Name"]
     assert rows[1] == [
         "2027-04-11",
         "08:55",
         "Зарина Саидова",
-        "Dushanbe (DYU)",
-        "Somon Air",
-        "SZ 201",
-        "Shymkent (CIT)",
         "'+992 900 000 001",
-        "yes",
+        "Dushanbe (DYU)",
+        "",
+        "Somon Air SZ 201",
+        "Shymkent (CIT)",
+        "",
+        "asked for, not arranged yet",
+        "",
     ]
     assert db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "travel.arrival_manifest_exported")

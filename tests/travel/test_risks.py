@@ -127,6 +127,30 @@ def test_nationality_without_a_rule_is_flagged_as_unknown(institute):
     assert any("Turkmenistan" in f.message for f in found)
 
 
+def test_nationals_of_the_host_country_need_no_visa_and_are_never_unknown(institute):
+    # B3: the institute is in Kazakhstan; a Kazakh citizen has no visa question at all.
+    assert institute.country == "KZ"
+    kazakh = confirmed(institute, full_name="Timur Abenov", nationality="KZ")
+    make_rule(institute, "KZ", VisaRequirement.REQUIRED)  # even a wrong rule does not apply
+    data = risks.load_travel_data(institute, today=date(2027, 4, 1))
+
+    assert not risks.needs_visa(data.confirmed[0], data)
+    assert [f for f in risks.all_findings(data) if f.kind.startswith("visa")] == []
+    assert kazakh.id not in {f.invitee_id for f in risks.nationality_without_rule(data)}
+
+
+def test_the_visa_page_does_not_ask_for_a_rule_for_the_host_country(
+    client, login, organizer, institute
+):
+    confirmed(institute, nationality="KZ")
+    confirmed(institute, nationality="TM")
+    login(organizer)
+
+    page = client.get(f"/institutes/{institute.slug}/visas/").get_data(as_text=True)
+
+    assert "No rule yet for: Turkmenistan." in page
+
+
 # --- travel details ------------------------------------------------------------------------
 
 
@@ -237,9 +261,29 @@ def test_an_approved_visa_lifts_the_visa_free_limit(institute):
 # --- beds ----------------------------------------------------------------------------------
 
 
-def test_no_bed_warnings_before_any_hotel_is_planned(institute):
-    confirmed(institute)
-    assert findings(institute, risks.missing_beds) == []
+def test_confirmed_people_without_a_bed_are_flagged_before_any_hotel_exists(institute):
+    # B2: the check was silent until the first hotel was entered.
+    person = confirmed(institute)
+    factories.make_invitee(institute, rsvp_status=RsvpStatus.INVITED)
+
+    found = findings(institute, risks.missing_beds)
+
+    assert [f.invitee_id for f in found] == [person.id]
+
+
+def test_the_accommodation_page_says_everyone_has_a_bed_only_when_true(
+    client, login, organizer, institute
+):
+    confirmed(institute, full_name="Мадина Ахметова")
+    login(organizer)
+    everyone = "Everyone who is coming has a bed"
+
+    page = client.get(f"/institutes/{institute.slug}/accommodation/").get_data(as_text=True)
+
+    assert everyone not in page and "Мадина Ахметова has no bed" in page
+    assert "Мадина Ахметова" in client.get(f"/institutes/{institute.slug}/travel/risks").get_data(
+        as_text=True
+    )
 
 
 def test_missing_bed_uses_the_institute_nights_without_legs(institute):
@@ -300,5 +344,9 @@ def test_the_checks_of_one_invitee(institute):
     confirmed(institute, nationality="TM")
     data = risks.load_travel_data(institute, today=date(2027, 1, 1))
 
-    assert {f.kind for f in risks.findings_for(data, person.id)} == {"passport", "visa_rule"}
+    assert {f.kind for f in risks.findings_for(data, person.id)} == {
+        "passport",
+        "visa_rule",
+        "no_bed",
+    }
     assert services.settings_of(institute).travel_details_days == 21
