@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute, InstituteStatus
+from planner.invitations.locking import lock_invitee
 from planner.invitations.models import (
     AccessLink,
     Invitee,
@@ -514,10 +515,17 @@ def _change_status(invitee, new: RsvpStatus, *, organizer=None, by_invitee=False
     )
 
 
-def answer(invitee: Invitee, new: RsvpStatus, reason: str = "") -> None:
-    """The invitee confirms or declines by link; a confirmation e-mail follows."""
+def answer(invitee: Invitee, new: RsvpStatus, reason: str = "") -> bool:
+    """The invitee confirms or declines by link; a confirmation e-mail follows.
+
+    Answers of one invitee are serialized (the row is locked and re-read first): the same
+    answer again (a double click, a second tab) changes nothing and returns False.
+    """
     if not rsvp_open(invitee.institute):
         raise RsvpClosed("The RSVP deadline has passed.")
+    lock_invitee(invitee)
+    if invitee.rsvp_status == new:
+        return False
     if new not in INVITEE_TRANSITIONS[invitee.rsvp_status]:
         raise TransitionNotAllowed(f"{invitee.rsvp_status} cannot become {new}.")
     reason = reason.strip()
@@ -525,6 +533,7 @@ def answer(invitee: Invitee, new: RsvpStatus, reason: str = "") -> None:
     invitee.answered_at = utcnow()
     invitee.decline_reason = reason if new == RsvpStatus.DECLINED else ""
     _queue("confirmation", invitee, "rsvp_answer")
+    return True
 
 
 def set_status(invitee: Invitee, new: RsvpStatus, reason: str, by) -> None:
