@@ -26,6 +26,7 @@ from planner.invitations.models import (
     StatusChange,
     search_key,
 )
+from planner.invitations.sessions import end_sessions_of
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.security.tokens import hash_token, new_token
@@ -334,6 +335,7 @@ def link_url(base_url: str, token: str) -> str:
 def _revoke_rsvp_links(invitee_ids: list[int]) -> None:
     if not invitee_ids:
         return
+    end_sessions_of(invitee_ids)  # a /me/ session lives only as long as its link
     db.session.execute(
         update(AccessLink)
         .where(

@@ -627,6 +627,7 @@ def details(invitee):
 def sign_out():
     if ConfirmForm().validate_on_submit():
         end_invitee_session()
+        db.session.commit()
     return redirect(url_for("invitations.signed_out"))
 
 

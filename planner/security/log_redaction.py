@@ -41,6 +41,14 @@ def scrub(record: logging.LogRecord) -> None:
             record.args = {key: _clean(value) for key, value in args.items()}
     elif args:
         record.args = tuple(_clean(a) for a in args)
+    if record.args:
+        # A secret may be split between the message and its arguments ("/r/%s", token).
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record stays as it is; logging reports it
+            message = None
+        if message is not None and redact_log(message) != message:
+            record.msg, record.args = redact_log(message), ()
     if record.exc_info:
         # Formatters append exc_text as it is; the exception itself (its message can quote a
         # request path or a database value) is not handed on.
