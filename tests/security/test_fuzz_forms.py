@@ -27,7 +27,7 @@ from tests.plugins.invitee_session import make_link
 from tests.travel.factories import make_case, make_hotel, make_leg, make_rule
 from tests.travel.factories import make_room as make_stay
 
-EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "5"))
 # Routes whose success ends the session or removes what others need: fuzzed last.
 LAST = ("delete", "remove", "revoke", "archive", "logout", "sign-out", "sign_out", "password")
 HOSTILE = [
