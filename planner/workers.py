@@ -31,7 +31,7 @@ def web_workers() -> int | None:
     (another server) or a configuration file may set it; 0 for commands
     such as ``flask db upgrade``, which serve no requests."""
     declared = os.environ.get("PLANNER_WORKERS")
-    if declared and declared.strip().isdigit():
+    if declared and declared.strip().isascii() and declared.strip().isdigit():
         return int(declared)
     program = Path(sys.argv[0] if sys.argv else "").name
     if program in ("flask", "planner") and "run" not in sys.argv[1:]:
@@ -42,7 +42,11 @@ def web_workers() -> int | None:
     argv_workers = _workers_in(sys.argv[1:])
     if argv_workers is not None:  # the command line wins over GUNICORN_CMD_ARGS
         workers = argv_workers
-    if workers is None and os.environ.get("WEB_CONCURRENCY", "").strip().isdigit():
+    if (
+        workers is None
+        and os.environ.get("WEB_CONCURRENCY", "").strip().isascii()
+        and os.environ.get("WEB_CONCURRENCY", "").strip().isdigit()
+    ):
         workers = int(os.environ["WEB_CONCURRENCY"])
     if workers is None and (
         any(a in ("-c", "--config") or a.startswith("--config=") for a in sys.argv[1:])
