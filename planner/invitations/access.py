@@ -80,13 +80,16 @@ def current_invitee() -> Invitee | None:
         session.pop(SESSION_KEY, None)
         return None
     server_session = find_session(data.get("sid"))
-    link = db.session.get(AccessLink, data.get("link_id"))
     if (
         server_session is None
         or server_session.invitee_id != data.get("invitee_id")
         or server_session.link_id != data.get("link_id")
-        or link is None
-        or link.invitee_id != data.get("invitee_id")
+    ):
+        session.pop(SESSION_KEY, None)
+        return None
+    link = server_session.link
+    if (
+        link.invitee_id != data.get("invitee_id")
         or link.purpose != LinkPurpose.RSVP
         or not link.is_usable()
         or link.invitee.removed_at is not None

@@ -9,7 +9,7 @@ a cookie forged with the secret key can neither invent a session nor make one la
 from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, String, delete, select, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from planner.db import UTCDateTime, utcnow
 from planner.extensions import db
@@ -70,7 +70,10 @@ def find_session(token: object) -> InviteeSession | None:
     if not isinstance(token, str) or not token or len(token) > 100:
         return None
     row = db.session.scalar(
-        select(InviteeSession).where(InviteeSession.token_hash == hash_token(token))
+        select(InviteeSession)
+        .where(InviteeSession.token_hash == hash_token(token))
+        # One query for what every /me/ page checks: the session, its link, the invitee.
+        .options(joinedload(InviteeSession.link).joinedload(AccessLink.invitee))
     )
     if row is None or not row.is_live():
         return None
