@@ -1,16 +1,14 @@
 """Institute Planner: plan regional Training-of-Trainers institutes end to end."""
 
-import logging
-from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, render_template, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
-from sqlalchemy import text
 
 from planner.config import PROJECT_ROOT, check_production, load_config
 from planner.extensions import babel, csrf, db, limiter, login_manager, migrate
+from planner.security import log_redaction
 
 BLUEPRINT_MODULES = (
     "planner.auth.views",
@@ -34,6 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    # Database errors must not write the values of a statement (names, phones) to the log.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
     check_production(app.config)
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
@@ -53,14 +56,10 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.security import headers
 
     headers.init_app(app)
-    _quiet_token_logging()
+    log_redaction.install(app)
+    from planner import health
 
-    @app.get("/healthz")
-    @limiter.exempt
-    def healthz():
-        db.session.execute(text("SELECT 1"))
-        return {"status": "ok"}
-
+    health.init_app(app)
     return app
 
 
@@ -169,28 +168,3 @@ def _register_template_helpers(app: Flask) -> None:
         role_labels={role.value: label for role, label in ROLE_LABELS.items()},
     )
     formatting.init_app(app)
-
-
-class _RedactTokens(logging.Filter):
-    """Request logs must never carry a secret link: /r/<token> and /feeds/<token>.ics."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        from planner.security.redact import redact
-
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if isinstance(record.args, Mapping):  # gunicorn's access log: one dict of atoms
-            record.args = {
-                key: redact(value) if isinstance(value, str) else value
-                for key, value in record.args.items()
-            }
-        elif record.args:
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
-        return True
-
-
-def _quiet_token_logging() -> None:
-    for name in ("werkzeug", "gunicorn.access", "gunicorn.error"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactTokens) for f in logger.filters):
-            logger.addFilter(_RedactTokens())

@@ -36,6 +36,8 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Failed sign-ins per account, from any address (beside the per-address limit above).
+        "LOGIN_ACCOUNT_RATE_LIMIT": _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
         # Reverse proxies in front of the app: their X-Forwarded-For/-Proto are trusted, so
         # rate limits count each client, not the proxy (0: served directly).
         "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
@@ -93,3 +95,32 @@ def check_production(config: dict) -> None:
         raise ConfigError("PLANNER_ENCRYPTION_KEYS must be set in production.")
     if not config["BASE_URL"].startswith("https://"):
         raise ConfigError("PLANNER_BASE_URL must be an https:// address in production.")
+    check_rate_limit_storage(config)
+
+
+def check_rate_limit_storage(config: dict) -> None:
+    """Refuse per-process rate limits (memory://) when several workers serve production.
+
+    Each worker would count on its own: with 4 workers, 40 password guesses a minute pass a
+    limit of 10. When the number of workers cannot be known, say so loudly in the log.
+    """
+    from planner.workers import web_workers
+
+    storage = (config.get("RATELIMIT_STORAGE_URI") or "memory://").strip()
+    if not storage.startswith("memory://") or config.get("RATELIMIT_ENABLED") is False:
+        return
+    workers = web_workers()
+    if workers is not None and workers > 1:
+        raise ConfigError(
+            f"PLANNER_RATELIMIT_STORAGE_URI is memory:// but {workers} workers serve the app: "
+            "each would count rate limits on its own. Use Redis "
+            "(PLANNER_RATELIMIT_STORAGE_URI=redis://host:6379/0) or one worker."
+        )
+    if workers is None:
+        import logging
+
+        logging.getLogger("planner.config").warning(
+            "PLANNER_RATELIMIT_STORAGE_URI is memory://: rate limits hold only with ONE web "
+            "worker process. With several, use Redis (redis://host:6379/0), or set "
+            "PLANNER_WORKERS=1 to say there is one."
+        )

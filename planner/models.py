@@ -6,6 +6,7 @@ from planner.calendar.models import FeedLink
 from planner.documents.models import LetterSettings
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
+from planner.invitations.sessions import InviteeSession
 from planner.mail.models import OutboundEmail
 from planner.security.models import AuditEvent
 from planner.travel.models import (
@@ -25,6 +26,7 @@ __all__ = [
     "Hotel",
     "Institute",
     "Invitee",
+    "InviteeSession",
     "LetterSettings",
     "Membership",
     "Organizer",

@@ -83,4 +83,4 @@ def test_error_pages_use_the_layout(client, db):
 def test_healthz_answers_when_the_database_does(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "checks": {"database": "ok"}}

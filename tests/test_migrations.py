@@ -34,3 +34,39 @@ def test_migrations_match_the_models(empty_database_url):
             tables = set(db.inspect(conn).get_table_names()) - {"alembic_version"}
         assert tables == set()
         db.engine.dispose()
+
+
+def test_outbox_bodies_written_before_the_upgrade_are_encrypted_by_it(empty_database_url):
+    from sqlalchemy import text
+
+    from planner.mail.models import OutboundEmail
+
+    link = "http://planner.test/r/Zx8Qd1m4Rk2Lw7Tt0Yp5Vb3Nc6Hs9Jf1Ae4Gu8Oi2Ke"
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0be0baef84ff")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO outbound_email (recipient, locale, kind, subject, body_text,"
+                    " body_html, status, attempts, last_error, created_at, next_attempt_at,"
+                    " message_id, delivered_file) VALUES ('a@example.org', 'en', 'invitation',"
+                    " 'S', :body, '', 'failed', 6, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
+                    " '', '')"
+                ),
+                {"body": f"Open {link}"},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            stored = conn.execute(text("SELECT body_text, body_html FROM outbound_email")).one()
+        assert link not in stored.body_text and stored.body_html == ""
+        assert db.session.scalar(db.select(OutboundEmail.body_text)) == f"Open {link}"
+        db.session.remove()
+
+        downgrade(revision="0be0baef84ff")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT body_text FROM outbound_email")).scalar() == (
+                f"Open {link}"
+            )
+        downgrade(revision="base")
+        db.engine.dispose()

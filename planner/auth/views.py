@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from planner.auth import services
 from planner.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from planner.extensions import db, limiter
+from planner.security import login_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -44,8 +45,14 @@ def login():
         return redirect(url_for("institutes.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        if login_limits.account_blocked(form.email.data):
+            form.password.errors.append(
+                _("Too many failed sign-ins for this account. Please try again in a few minutes.")
+            )
+            return render_template("auth/login.html", form=form), 429
         organizer = services.authenticate(form.email.data, form.password.data)
         if organizer is None:
+            login_limits.record_failure(form.email.data)
             form.password.errors.append(_("The e-mail or password is not correct."))
         else:
             db.session.commit()

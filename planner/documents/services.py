@@ -74,6 +74,8 @@ def check_image(content: bytes) -> str:
     from PIL import Image, UnidentifiedImageError
 
     try:
+        # Image.open itself refuses a picture far over PIL's own limit (a "decompression
+        # bomb"); that is the same answer as ours, with the same message.
         with Image.open(io.BytesIO(content)) as image:
             if image.format != pil_format:
                 raise ImageRejected(_l("Upload a PNG or JPEG image."))
@@ -85,6 +87,8 @@ def check_image(content: bytes) -> str:
             image.load()
     except ImageRejected:
         raise
+    except Image.DecompressionBombError as error:
+        raise ImageRejected(_l("The image has too many pixels (at most 4000 × 4000).")) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ImageRejected(_l("The image file is damaged or incomplete.")) from error
     return extension

@@ -5,10 +5,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from planner.db import TimestampMixin, UTCDateTime, str_enum
 from planner.extensions import db
+from planner.institutes.versioning import note_touched
 
 
 class InstituteStatus(enum.StrEnum):
@@ -73,5 +74,9 @@ class Institute(TimestampMixin, db.Model):
         return self.status == InstituteStatus.ARCHIVED
 
     def touch(self) -> None:
-        """Mark the data that documents and feeds show as changed."""
-        self.data_version = (self.data_version or 0) + 1
+        """Mark the data that documents and feeds show as changed (raised in SQL at commit)."""
+        session = object_session(self)
+        if session is None or self.id is None:
+            self.data_version = (self.data_version or 0) + 1  # not stored yet: no race
+        else:
+            note_touched(session, self.id)

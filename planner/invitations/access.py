@@ -1,11 +1,13 @@
 """The invitee's side: secret links and the short invitee session behind /me/.
 
-An invitee has no account. ``POST /r/<token>`` checks the link and stores only the invitee
-and link ids in the signed session cookie; every /me/ page then loads the invitee through
-``current_invitee()``, which re-checks the link each time, so revoking it ends the session.
+An invitee has no account. ``POST /r/<token>`` checks the link, opens a server-side session
+(planner/invitations/sessions.py) and stores its random id with the invitee and link ids in
+the signed session cookie; every /me/ page then loads the invitee through
+``current_invitee()``, which re-checks the server-side session and the link each time, so
+signing out, revoking the link or removing the invitee ends every copy of the session.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 
 from flask import abort, g, session
@@ -14,10 +16,16 @@ from sqlalchemy import select
 from planner.db import utcnow
 from planner.extensions import db
 from planner.invitations.models import AccessLink, Invitee, LinkPurpose
+from planner.invitations.sessions import (
+    CLOCK_SKEW,
+    SESSION_LIFETIME,
+    end_session,
+    find_session,
+    open_session,
+)
 from planner.security.tokens import hash_token
 
 SESSION_KEY = "invitee"
-SESSION_LIFETIME = timedelta(hours=12)
 
 
 def find_link(token: str, purpose: LinkPurpose) -> AccessLink | None:
@@ -41,16 +49,21 @@ def start_invitee_session(link: AccessLink) -> None:
     session.clear()
     if lang:
         session["lang"] = lang
+    sid, row = open_session(link)
     session[SESSION_KEY] = {
         "invitee_id": link.invitee_id,
         "link_id": link.id,
-        "started": utcnow().isoformat(),
+        "started": row.issued_at.isoformat(),
+        "sid": sid,
     }
     session.permanent = False
 
 
 def end_invitee_session() -> None:
-    session.pop(SESSION_KEY, None)
+    """Sign out: the server-side session ends (the caller commits), the cookie forgets it."""
+    data = session.pop(SESSION_KEY, None)
+    if isinstance(data, dict):
+        end_session(data.get("sid"))
 
 
 def current_invitee() -> Invitee | None:
@@ -59,20 +72,29 @@ def current_invitee() -> Invitee | None:
         return None
     try:
         started = datetime.fromisoformat(data["started"])
+        now = utcnow()
+        # An issued-at in the future (a forged cookie) or too far back ends it.
+        if started > now + CLOCK_SKEW or now - started > SESSION_LIFETIME:
+            raise ValueError("outside the session's lifetime")
     except (KeyError, TypeError, ValueError):
+        session.pop(SESSION_KEY, None)
         return None
-    if utcnow() - started > SESSION_LIFETIME:
-        end_invitee_session()
-        return None
-    link = db.session.get(AccessLink, data.get("link_id"))
+    server_session = find_session(data.get("sid"))
     if (
-        link is None
-        or link.invitee_id != data.get("invitee_id")
+        server_session is None
+        or server_session.invitee_id != data.get("invitee_id")
+        or server_session.link_id != data.get("link_id")
+    ):
+        session.pop(SESSION_KEY, None)
+        return None
+    link = server_session.link
+    if (
+        link.invitee_id != data.get("invitee_id")
         or link.purpose != LinkPurpose.RSVP
         or not link.is_usable()
         or link.invitee.removed_at is not None
     ):
-        end_invitee_session()
+        session.pop(SESSION_KEY, None)
         return None
     return link.invitee
 

@@ -61,6 +61,12 @@ def _validate_birth_date(form, field) -> None:
         raise ValidationError(_l("Enter a real date of birth."))
 
 
+def _date_or_none(value):
+    # With obj=invitee, a field missing from the posted form keeps the stored value, which
+    # for the date of birth is its encrypted column's ISO text: never a date the form can use.
+    return value if isinstance(value, date) else None
+
+
 def _no_formula(form, field) -> None:
     if field.data and field.data.strip().startswith(("=", "+", "-", "@")):
         raise ValidationError(_l("A name cannot start with =, +, - or @."))
@@ -103,6 +109,7 @@ class InviteeForm(FlaskForm):
     date_of_birth = DateField(
         _l("Date of birth"),
         validators=[Optional(), _validate_birth_date],
+        filters=[_date_or_none],
         description=_l("Stored encrypted. Leave empty to keep the date already stored."),
     )
     organizer_notes = TextAreaField(
@@ -187,6 +194,7 @@ class DetailsForm(FlaskForm):
     date_of_birth = DateField(
         _l("Date of birth"),
         validators=[Optional(), _validate_birth_date],
+        filters=[_date_or_none],
         description=_l("For the visa invitation letter. Stored encrypted."),
     )
 

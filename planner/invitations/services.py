@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute, InstituteStatus
+from planner.invitations.locking import lock_invitee
 from planner.invitations.models import (
     AccessLink,
     Invitee,
@@ -25,6 +26,7 @@ from planner.invitations.models import (
     StatusChange,
     search_key,
 )
+from planner.invitations.sessions import end_sessions_of
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.security.tokens import hash_token, new_token
@@ -334,6 +336,7 @@ def link_url(base_url: str, token: str) -> str:
 def _revoke_rsvp_links(invitee_ids: list[int]) -> None:
     if not invitee_ids:
         return
+    end_sessions_of(invitee_ids)  # a /me/ session lives only as long as its link
     db.session.execute(
         update(AccessLink)
         .where(
@@ -515,10 +518,17 @@ def _change_status(invitee, new: RsvpStatus, *, organizer=None, by_invitee=False
     )
 
 
-def answer(invitee: Invitee, new: RsvpStatus, reason: str = "") -> None:
-    """The invitee confirms or declines by link; a confirmation e-mail follows."""
+def answer(invitee: Invitee, new: RsvpStatus, reason: str = "") -> bool:
+    """The invitee confirms or declines by link; a confirmation e-mail follows.
+
+    Answers of one invitee are serialized (the row is locked and re-read first): the same
+    answer again (a double click, a second tab) changes nothing and returns False.
+    """
     if not rsvp_open(invitee.institute):
         raise RsvpClosed("The RSVP deadline has passed.")
+    lock_invitee(invitee)
+    if invitee.rsvp_status == new:
+        return False
     if new not in INVITEE_TRANSITIONS[invitee.rsvp_status]:
         raise TransitionNotAllowed(f"{invitee.rsvp_status} cannot become {new}.")
     reason = reason.strip()
@@ -526,6 +536,7 @@ def answer(invitee: Invitee, new: RsvpStatus, reason: str = "") -> None:
     invitee.answered_at = utcnow()
     invitee.decline_reason = reason if new == RsvpStatus.DECLINED else ""
     _queue("confirmation", invitee, "rsvp_answer")
+    return True
 
 
 def set_status(invitee: Invitee, new: RsvpStatus, reason: str, by) -> None:

@@ -266,7 +266,8 @@ def revoke_links(institute, invitee_id: int):
 
 def _selected_ids() -> list[int]:
     values = request.values.getlist("invitee")
-    return sorted({int(v) for v in values if v.isdigit()})[:2000]
+    # Only ids a database column can hold: a larger number is nobody (not a database error).
+    return sorted({int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 9})[:2000]
 
 
 @bp.get("/institutes/<slug>/invitees/send")
@@ -634,6 +635,7 @@ def details(invitee):
 def sign_out():
     if ConfirmForm().validate_on_submit():
         end_invitee_session()
+        db.session.commit()
     return redirect(url_for("invitations.signed_out"))
 
 

@@ -8,12 +8,32 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.db import UTCDateTime, str_enum, utcnow
 from planner.extensions import db
+from planner.security.crypto import EncryptedText, cipher
 
 
 class MailStatus(enum.StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+
+
+class EncryptedBody(EncryptedText):
+    """A message body, stored encrypted: queued and failed messages hold live secret links.
+
+    Like every encrypted field (same keys, same format); an empty body stays empty.
+    """
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None or value == "":
+            return value
+        return cipher().encrypt(str(value))
+
+    def process_result_value(self, value, dialect):
+        if value is None or value == "":
+            return value
+        return cipher().decrypt(value)
 
 
 class OutboundEmail(db.Model):
@@ -32,8 +52,9 @@ class OutboundEmail(db.Model):
     locale: Mapped[str] = mapped_column(String(10), default="en")
     kind: Mapped[str] = mapped_column(String(40))  # invitation, reminder, confirmation, ...
     subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text, default="")
+    # Encrypted: until sent (then redacted) they hold the person's live link.
+    body_text: Mapped[str] = mapped_column(EncryptedBody())
+    body_html: Mapped[str] = mapped_column(EncryptedBody(), default="")
     status: Mapped[MailStatus] = mapped_column(
         str_enum(MailStatus, 10),
         default=MailStatus.QUEUED,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from planner.config import PROJECT_ROOT
 from planner.extensions import db
 from planner.mail.models import MailStatus, OutboundEmail
+from tests.conftest import TEST_ENCRYPTION_KEYS
 from tests.mail.conftest import queue
 
 GUARD_SECONDS = 60  # only against a hung test; never part of an assertion
@@ -69,6 +70,8 @@ def test_worker_loop_delivers_then_stops_cleanly_on_a_signal(
         **os.environ,
         "FLASK_APP": "wsgi",
         "PLANNER_DATABASE_URL": database_url,
+        # The bodies are stored encrypted: the sender shares the app's keys.
+        "PLANNER_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "PLANNER_MAIL_BACKEND": "file",
         "PLANNER_MAIL_FILE_DIR": str(mail_dir),
         "PYTHONUNBUFFERED": "1",

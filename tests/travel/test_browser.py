@@ -2,11 +2,10 @@
 
 import pytest
 
-from planner.db import utcnow
 from planner.extensions import db
 from planner.invitations.access import SESSION_KEY
 from planner.travel.models import TravelLeg, VisaCase, VisaStatus
-from tests.plugins.invitee_session import make_link
+from tests.plugins.invitee_session import invitee_session_data
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,14 +15,9 @@ pytestmark = [
 
 def invitee_cookie(app, invitee) -> str:
     """The signed session cookie that POST /r/<token> would give the invitee."""
-    _, link = make_link(invitee)
     client = app.test_client()
     with client.session_transaction() as session:
-        session[SESSION_KEY] = {
-            "invitee_id": invitee.id,
-            "link_id": link.id,
-            "started": utcnow().isoformat(),
-        }
+        session[SESSION_KEY] = invitee_session_data(invitee)
     return client.get_cookie("session").value
 
 
