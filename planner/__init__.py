@@ -21,6 +21,7 @@ BLUEPRINT_MODULES = (
     "planner.calendar.views",
     "planner.documents.views",
     "planner.mail.views",
+    "planner.messages.views",
 )
 
 

@@ -7,6 +7,7 @@ from planner.documents.models import LetterSettings
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
+from planner.messages.models import MessageTemplate, ScheduledMessage
 from planner.security.models import AuditEvent
 from planner.travel.models import (
     Hotel,
@@ -27,10 +28,12 @@ __all__ = [
     "Invitee",
     "LetterSettings",
     "Membership",
+    "MessageTemplate",
     "Organizer",
     "OutboundEmail",
     "Room",
     "RoomAssignment",
+    "ScheduledMessage",
     "Session",
     "SessionFacilitator",
     "StatusChange",
