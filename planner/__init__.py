@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "planner.calendar.views",
     "planner.documents.views",
     "planner.mail.views",
+    "planner.messages.views",
 )
 
 

@@ -51,6 +51,8 @@ def load_config(instance_path: str) -> dict:
         "MAIL_TIMEOUT": float(_env("MAIL_TIMEOUT", "30")),
         "MAIL_FROM": _env("MAIL_FROM", "Institute Planner <planner@localhost>"),
         "MAIL_FILE_DIR": _env("MAIL_FILE_DIR", str(Path(instance_path) / "mail")),
+        # One separator for every CSV export: ";" (Russian-locale spreadsheets), "," or "tab".
+        "CSV_SEPARATOR": {"tab": "\t"}.get(_env("CSV_SEPARATOR", ";"), _env("CSV_SEPARATOR", ";")),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
         "DOCUMENT_CACHE_DIR": _env("DOCUMENT_CACHE_DIR", str(Path(instance_path) / "documents")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,

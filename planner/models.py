@@ -8,6 +8,7 @@ from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.invitations.sessions import InviteeSession
 from planner.mail.models import OutboundEmail
+from planner.messages.models import MessageTemplate, ScheduledMessage
 from planner.security.models import AuditEvent
 from planner.travel.models import (
     Hotel,
@@ -29,10 +30,12 @@ __all__ = [
     "InviteeSession",
     "LetterSettings",
     "Membership",
+    "MessageTemplate",
     "Organizer",
     "OutboundEmail",
     "Room",
     "RoomAssignment",
+    "ScheduledMessage",
     "Session",
     "SessionFacilitator",
     "StatusChange",

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -19,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner.agenda import reading, services
+from planner.agenda import moving, reading, services
 from planner.agenda.conflicts import conflicts_by_session, find_conflicts
 from planner.agenda.forms import (
     KIND_LABELS,
@@ -202,6 +203,47 @@ def move_session(institute, session_id: int):
     return render_template("agenda/move.html", institute=institute, form=form, session=session), (
         400 if form.errors or form.form_errors else 200
     )
+
+
+def _placement_answer(institute, session, save: bool):
+    """JSON for the grid's drag and drop: the warnings the placement has (saved or not)."""
+    try:
+        placement = moving.parse_placement(request.form)
+        if save:
+            moving.place_session(institute, session, placement, current_user)
+            db.session.commit()
+            conflicts = [c for c in find_conflicts(institute) if session.id in c.session_ids]
+        else:
+            conflicts = moving.check_placement(institute, session, placement)
+    except AgendaError as error:
+        db.session.rollback()
+        return jsonify(ok=False, error=str(error.message)), 400
+    if not save:
+        db.session.rollback()  # a check never keeps the change
+    return jsonify(
+        ok=True,
+        saved=save,
+        conflicts=[c.message for c in conflicts],
+        message=(
+            ngettext("%(num)d warning", "%(num)d warnings", len(conflicts))
+            if conflicts
+            else _("No conflicts.")
+        ),
+    )
+
+
+@bp.post(f"{ORGANIZER}/sessions/<int:session_id>/check")
+@institute_view("editor")
+def check_placement(institute, session_id: int):
+    """Would this day, time and room give the session warnings? Saves nothing."""
+    return _placement_answer(institute, _session_or_404(institute, session_id), save=False)
+
+
+@bp.post(f"{ORGANIZER}/sessions/<int:session_id>/place")
+@institute_view("editor")
+def place_session(institute, session_id: int):
+    """Save a drop or a resize from the grid (the move form stays the keyboard path)."""
+    return _placement_answer(institute, _session_or_404(institute, session_id), save=True)
 
 
 @bp.post(f"{ORGANIZER}/sessions/<int:session_id>/duplicate")

@@ -193,7 +193,12 @@ def send_letter(institute: Institute, case: VisaCase, *, by) -> None:
     if case.letter_sent_at is None:
         case.letter_sent_at = utcnow()
     locale = invitee.language if invitee.language in current_app.config["LANGUAGES"] else "en"
-    subject, text, html = render_email(
+    from planner.messages import services as messages  # the institute's own wording
+
+    custom = messages.custom_email(
+        institute.id, messages.TemplateKind.LETTER_READY, locale, invitee, messages.me_url()
+    )
+    subject, text, html = custom or render_email(
         "documents/email/letter_ready",
         locale,
         invitee_name=invitee.full_name,

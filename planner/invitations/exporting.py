@@ -1,13 +1,9 @@
-"""The invitee list as CSV, safe to open in a spreadsheet (no cell becomes a formula)."""
-
-import csv
-import io
+"""The invitee list as CSV, safe to open in a spreadsheet (no cell becomes a formula), and
+read back by the import as it is (the import removes the formula guard)."""
 
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee
-
-# Spreadsheets run a cell starting with these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from planner.security.csvsafe import csv_filename, csv_text
 
 # English header names the import reads back, so an export re-imports as it is.
 COLUMNS = (
@@ -27,16 +23,13 @@ COLUMNS = (
 )
 
 
-def safe_cell(value: str) -> str:
-    """The text as is, unless a spreadsheet would run it: then it is quoted with '."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
 def invitees_csv(institute: Institute, invitees: list[Invitee]) -> str:
-    """UTF-8 with BOM and ; separators, as spreadsheets in the region open them."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([name for name, _ in COLUMNS])
-    for invitee in invitees:
-        writer.writerow([safe_cell(value(invitee) or "") for _, value in COLUMNS])
-    return "\ufeff" + out.getvalue()
+    """UTF-8 with BOM, separated by the one CSV separator of all exports."""
+    return csv_text(
+        [name for name, _ in COLUMNS],
+        ([value(invitee) or "" for _, value in COLUMNS] for invitee in invitees),
+    )
+
+
+def invitees_filename(institute: Institute) -> str:
+    return csv_filename(f"{institute.slug}-invitees")

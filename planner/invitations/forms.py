@@ -10,11 +10,20 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from planner.formatting import country_choices, language_choices
 from planner.invitations.models import InviteeRole, RsvpStatus
@@ -137,13 +146,38 @@ class StatusForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(_l("Choose a CSV file."))],
+        _l("CSV or Excel file"),
+        validators=[FileRequired(_l("Choose a CSV or Excel file."))],
         description=_l(
-            "UTF-8 or Windows-1251, separated by ; or , — at most 2 MB. The first row names "
-            "the columns (English or Russian)."
+            "CSV (UTF-8 or Windows-1251, separated by ; or ,) or an Excel workbook (.xlsx), "
+            "at most 2 MB. The first row names the columns (English or Russian)."
         ),
     )
+
+
+class ImportCorrectionForm(FlaskForm):
+    """One row of an import corrected (or skipped, or taken back) in the preview."""
+
+    row = IntegerField(
+        validators=[
+            DataRequired(_l("Choose a row of the file.")),
+            NumberRange(min=2, max=100_000, message=_l("Choose a row of the file.")),
+        ]
+    )
+    action = SelectField(
+        choices=[("correct", "correct"), ("skip", "skip"), ("include", "include")],
+        default="correct",
+    )
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=400)])
+    passport_name = StringField(_l("Name in passport"), validators=[Optional(), Length(max=400)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=400)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=400)])
+    organization = StringField(_l("Organization"), validators=[Optional(), Length(max=400)])
+    country = StringField(_l("Country"), validators=[Optional(), Length(max=400)])
+    nationality = StringField(_l("Nationality"), validators=[Optional(), Length(max=400)])
+    role = StringField(_l("Role"), validators=[Optional(), Length(max=400)])
+    language = StringField(_l("Language"), validators=[Optional(), Length(max=400)])
+    passport_expiry = StringField(_l("Passport expiry"), validators=[Optional(), Length(max=400)])
 
 
 class RsvpForm(FlaskForm):

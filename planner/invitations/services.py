@@ -396,6 +396,9 @@ def mail_locale(language: str | None) -> str:
 def compose(template: str, invitee: Invitee, **context) -> tuple[str, str, str, str]:
     """(locale, subject, text, HTML) of a message of templates/invitations/email/<template>."""
     locale = mail_locale(invitee.language)
+    custom = _custom_wording(template, invitee, locale, context.get("url"))
+    if custom is not None:
+        return (locale, *custom)
     subject, text, html = render_email(
         f"invitations/email/{template}",
         locale,
@@ -404,6 +407,23 @@ def compose(template: str, invitee: Invitee, **context) -> tuple[str, str, str, 
         **context,
     )
     return locale, subject, text, html
+
+
+# Standard e-mails an institute may word itself (planner/messages), by template name.
+CUSTOMIZABLE = {"invitation": "invitation", "reminder": "reminder", "rsvp_answer": "confirmation"}
+
+
+def _custom_wording(template: str, invitee: Invitee, locale: str, url: str | None):
+    """The institute's own text of this e-mail, or None for the built-in one. The confirmation
+    text replaces only the answer "yes" (a decline keeps the built-in reply)."""
+    kind = CUSTOMIZABLE.get(template)
+    if kind is None or (kind == "confirmation" and invitee.rsvp_status != RsvpStatus.CONFIRMED):
+        return None
+    from planner.messages import services as messages  # builds on this package
+
+    return messages.custom_email(
+        invitee.institute_id, messages.TemplateKind(kind), locale, invitee, url or messages.me_url()
+    )
 
 
 def _queue(kind: str, invitee: Invitee, template: str, **context) -> None:

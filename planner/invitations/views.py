@@ -33,6 +33,7 @@ from planner.invitations.forms import (
     ROLE_LABELS,
     STATUS_LABELS,
     DetailsForm,
+    ImportCorrectionForm,
     ImportForm,
     InviteeForm,
     RsvpForm,
@@ -380,7 +381,9 @@ def export(institute):
         body,
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="{institute.slug}-invitees.csv"',
+            "Content-Disposition": (
+                f'attachment; filename="{exporting.invitees_filename(institute)}"'
+            ),
             "Cache-Control": "no-store",
         },
     )
@@ -417,8 +420,17 @@ def import_upload(institute):
         filename = (upload.filename or "").lower()
         if len(raw) > importing.MAX_UPLOAD_BYTES:
             form.file.errors.append(_("The file is larger than 2 MB."))
-        elif not filename.endswith((".csv", ".txt")):
-            form.file.errors.append(_("Only CSV files (.csv) can be imported."))
+        elif filename.endswith((".xlsm", ".xltm")):
+            form.file.errors.append(
+                _(
+                    "This workbook contains macros, which we do not open. Save it as an Excel "
+                    "workbook without macros (.xlsx) or as CSV and upload that."
+                )
+            )
+        elif not filename.endswith((".csv", ".txt", ".xlsx", ".xls")):
+            form.file.errors.append(
+                _("Only CSV files (.csv) and Excel workbooks (.xlsx) can be imported.")
+            )
         else:
             try:
                 result = importing.preview(institute, raw)
@@ -437,12 +449,77 @@ def import_upload(institute):
     )
 
 
-def _render_preview(institute, result, status: int = 200):
+@bp.get("/institutes/<slug>/invitees/import/template.<any(csv, xlsx):kind>")
+@institute_view("editor")
+def import_template(institute, kind: str):
+    """An empty list with the headers in English and Russian, as CSV or as a workbook."""
+    if kind == "xlsx":
+        body = importing.template_xlsx()
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, mimetype = importing.template_csv().encode("utf-8"), "text/csv"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="invitees-template.{kind}"'},
+    )
+
+
+def _preview_of_stored(institute, data, raw):
+    corrections = importing.load_corrections(_upload_dir(), data.get("id"))
+    return importing.preview(institute, raw, corrections)
+
+
+@bp.get("/institutes/<slug>/invitees/import/preview")
+@institute_view("editor")
+def import_preview(institute):
+    """The preview again (after a correction): what is shown now is what a confirm saves."""
+    data, raw = _stored_import(institute)
+    if raw is None:
+        flash(_("The uploaded file has expired. Please upload it again."), "warning")
+        return redirect(url_for("invitations.import_upload", slug=institute.slug))
+    result = _preview_of_stored(institute, data, raw)
+    data["rows"] = result.fingerprint()
+    session[IMPORT_SESSION_KEY] = data
+    return _render_preview(institute, result)
+
+
+@bp.post("/institutes/<slug>/invitees/import/correct")
+@institute_view("editor")
+def import_correct(institute):
+    """Correct the cells of one row, skip it, or take a skipped row back."""
+    data, raw = _stored_import(institute)
+    if raw is None:
+        flash(_("The uploaded file has expired. Please upload it again."), "warning")
+        return redirect(url_for("invitations.import_upload", slug=institute.slug))
+    form = ImportCorrectionForm()
+    result = _preview_of_stored(institute, data, raw)
+    numbers = {row.number for row in result.rows}
+    if form.validate_on_submit() and form.row.data in numbers:
+        number = form.row.data
+        fix = dict(importing.load_corrections(_upload_dir(), data["id"]).get(str(number), {}))
+        if form.action.data == "correct":
+            fix = {name: (getattr(form, name).data or "") for name in importing.FIELDS}
+        fix["skip"] = form.action.data == "skip"
+        importing.store_correction(_upload_dir(), data["id"], number, fix)
+        return redirect(
+            url_for("invitations.import_preview", slug=institute.slug, _anchor=f"row-{number}")
+        )
+    if not form.errors and form.row.data not in numbers:
+        form.row.errors = [_("This row is not in the file.")]
+    data["rows"] = result.fingerprint()
+    session[IMPORT_SESSION_KEY] = data
+    return _render_preview(institute, result, 400, correction=form)
+
+
+def _render_preview(institute, result, status: int = 200, correction=None):
     return render_template(
         "invitations/import_preview.html",
         institute=institute,
         preview=result,
         confirm=ConfirmForm(),
+        correction=correction,
+        field_labels=importing.FIELD_LABELS,
     ), status
 
 
@@ -455,20 +532,29 @@ def import_confirm(institute):
     if raw is None:
         flash(_("The uploaded file has expired. Please upload it again."), "warning")
         return redirect(url_for("invitations.import_upload", slug=institute.slug))
-    result = importing.preview(institute, raw)
+    result = _preview_of_stored(institute, data, raw)
     if result.fingerprint() != data.get("rows"):
         # The list changed since the preview (someone added an invitee): show it again.
         data["rows"] = result.fingerprint()
         session[IMPORT_SESSION_KEY] = data
         flash(_("The list changed since the preview. Please check the rows again."), "warning")
         return _render_preview(institute, result, 409)
-    invitees = importing.save_rows(institute, result, current_user)
+    saved = importing.save_rows(institute, result, current_user)
     db.session.commit()
     _forget_import()
     flash(
-        ngettext("%(num)d invitee is imported.", "%(num)d invitees are imported.", len(invitees)),
+        ngettext(
+            "%(num)d invitee is imported.", "%(num)d invitees are imported.", len(saved.added)
+        ),
         "success",
     )
+    if saved.updated:
+        flash(
+            ngettext(
+                "%(num)d invitee is updated.", "%(num)d invitees are updated.", len(saved.updated)
+            ),
+            "success",
+        )
     return redirect(url_for("invitations.index", slug=institute.slug))
 
 

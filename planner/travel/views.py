@@ -15,7 +15,7 @@ from planner.invitations.forms import STATUS_LABELS as RSVP_STATUS_LABELS
 from planner.invitations.models import Invitee, RsvpStatus
 from planner.sections import add_section, panel
 from planner.security import audit
-from planner.security.csvsafe import csv_text
+from planner.security.csvsafe import csv_filename, csv_text
 from planner.travel import overview, risks, services
 from planner.travel.forms import (
     HotelForm,
@@ -393,6 +393,7 @@ def _manifest_page(institute, direction: str):
 def csv_download(text: str, filename: str) -> Response:
     """A CSV attachment that no cache keeps."""
     response = Response(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    filename = csv_filename(filename.removesuffix(".csv"))  # states the one separator
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _no_store(response)
 

@@ -29,6 +29,9 @@ ENDPOINTS = {
     "invitations.import_upload",
     "invitations.import_confirm",
     "invitations.import_cancel",
+    "invitations.import_template",
+    "invitations.import_preview",
+    "invitations.import_correct",
     "invitations.invitation",
     "invitations.open_invitation",
     "invitations.me",
@@ -58,6 +61,9 @@ ORGANIZER_ROUTES = [
     ("invitations.import_upload", "post", "/invitees/import", "editor"),
     ("invitations.import_confirm", "post", "/invitees/import/confirm", "editor"),
     ("invitations.import_cancel", "post", "/invitees/import/cancel", "editor"),
+    ("invitations.import_template", "get", "/invitees/import/template.xlsx", "editor"),
+    ("invitations.import_preview", "get", "/invitees/import/preview", "editor"),
+    ("invitations.import_correct", "post", "/invitees/import/correct", "editor"),
 ]
 WITH_INVITEE_ID = [r for r in ORGANIZER_ROUTES if "{id}" in r[2]]
 WRITES = [r for r in ORGANIZER_ROUTES if r[3] == "editor"]

@@ -146,15 +146,17 @@ def test_utf8_without_bom_and_english_headers(institute):
     assert [r.cleaned["country"] for r in preview.valid_rows] == ["KZ"]
 
 
-def test_row_that_duplicates_an_existing_invitee_is_reported(institute):
-    factories.make_invitee(institute, email="anna@example.org")
+def test_row_of_an_existing_invitee_updates_them_instead_of_adding_a_duplicate(institute):
+    anna = factories.make_invitee(institute, email="anna@example.org", full_name="Anna Lee")
     raw = b"Full name;E-mail\nAnna Lee;ANNA@example.org\nBob Lee;bob@example.org\n"
 
     preview = importing.preview(institute, raw)
 
-    assert {r.number: [str(e) for e in r.errors] for r in preview.bad_rows} == {
-        2: ["An invitee with this e-mail is already in the list."]
-    }
+    assert not preview.bad_rows
+    assert [(r.number, r.outcome, r.invitee_id) for r in preview.rows] == [
+        (2, "unchanged", anna.id),
+        (3, "new", None),
+    ]
 
 
 def test_passport_that_expires_before_the_institute_is_a_warning_not_an_error(institute):
@@ -202,7 +204,8 @@ def test_oversized_upload_is_refused_with_a_message(owner_client, institute):
     ("raw", "filename", "message"),
     [
         (b"Full name;E-mail\nAnna;a@example.org\n", "list.pdf", "Only CSV files (.csv)"),
-        (b"PK\x03\x04rest-of-a-zip", "list.csv", "This is a spreadsheet workbook, not CSV."),
+        (b"PK\x03\x04rest-of-a-zip", "list.csv", "This workbook cannot be read."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "list.xls", "old Excel 97-2003 file (.xls)"),
         (b"\x00\x01\x02binary", "list.csv", "This file is not a CSV text file."),
         (b"", "list.csv", "The file is empty."),
         (b"Vorname;Nachname\nAnna;Lee\n", "list.csv", "The first row must name the columns"),
@@ -221,7 +224,7 @@ def test_files_that_are_not_invitee_csv_are_refused(
 def test_posting_without_a_file_asks_for_one(owner_client, institute):
     response = owner_client.post(f"/institutes/{institute.slug}/invitees/import", data={})
     assert response.status_code == 400
-    assert "Choose a CSV file." in response.get_data(as_text=True)
+    assert "Choose a CSV or Excel file." in response.get_data(as_text=True)
 
 
 def test_the_session_keeps_only_a_short_id_and_digest_even_for_a_long_file(owner_client, institute):

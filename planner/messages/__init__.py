@@ -1,0 +1,1 @@
+"""Messages to invitees: compose to a filtered group, editable e-mail templates, reminders."""
