@@ -16,6 +16,7 @@ from planner.travel.models import (
     VisaCase,
     VisaRule,
 )
+from planner.twofactor.models import RecoveryCode, TwoFactor
 
 __all__ = [
     "AccessLink",
@@ -29,6 +30,7 @@ __all__ = [
     "Membership",
     "Organizer",
     "OutboundEmail",
+    "RecoveryCode",
     "Room",
     "RoomAssignment",
     "Session",
@@ -36,6 +38,7 @@ __all__ = [
     "StatusChange",
     "TravelLeg",
     "TravelSettings",
+    "TwoFactor",
     "VisaCase",
     "VisaRule",
 ]
