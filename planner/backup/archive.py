@@ -27,7 +27,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, TypeDecorator, insert, or_, select
 
 from planner.auth.models import new_session_token
 from planner.db import utcnow
@@ -124,8 +124,11 @@ def _json_value(value):
 def _column_value(column, value):
     if value is None:
         return None
+    column_type = column.type
+    while isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
     try:
-        kind = column.type.python_type
+        kind = column_type.python_type
     except NotImplementedError:
         return value
     if issubclass(kind, datetime):
