@@ -1,5 +1,7 @@
 """The account page, two-factor set-up, the second sign-in step and the team requirement."""
 
+import hashlib
+import hmac
 import time
 
 from flask import (
@@ -16,7 +18,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from planner.auth.models import Organizer
 from planner.extensions import db, limiter
@@ -50,12 +51,19 @@ def begin_second_step(organizer: Organizer, next_url: str | None):
     """Called by the login view once the password is right: not signed in yet."""
     session.clear()
     session[PENDING] = {
-        "token": organizer.session_token,
+        "id": organizer.id,
+        # Not the session token itself (the cookie is signed, not encrypted): its digest, so a
+        # password change or a sign-out everywhere ends the pending sign-in too.
+        "check": _digest(organizer.session_token),
         "at": int(time.time()),
         "next": next_url or "",
         "tries": 0,
     }
     return redirect(url_for("twofactor.second_step"))
+
+
+def _digest(session_token: str) -> str:
+    return hashlib.sha256(session_token.encode()).hexdigest()[:32]
 
 
 def _pending() -> dict | None:
@@ -72,8 +80,8 @@ def _pending() -> dict | None:
 def _pending_key() -> str:
     """Per account (the pending sign-in), alongside the per-address limit."""
     pending = session.get(PENDING)
-    token = pending.get("token") if isinstance(pending, dict) else None
-    return f"two-factor:{token or request.remote_addr}"
+    organizer_id = pending.get("id") if isinstance(pending, dict) else None
+    return f"two-factor:{organizer_id or request.remote_addr}"
 
 
 def mark_verified() -> None:
@@ -88,12 +96,14 @@ def second_step():
     if pending is None:
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
-    organizer = db.session.scalar(
-        select(Organizer).where(
-            Organizer.session_token == str(pending.get("token")), Organizer.active.is_(True)
-        )
+    organizer = (
+        db.session.get(Organizer, pending.get("id")) if isinstance(pending.get("id"), int) else None
     )
-    if organizer is None:
+    if (
+        organizer is None
+        or not organizer.active
+        or not hmac.compare_digest(_digest(organizer.session_token), str(pending.get("check")))
+    ):
         session.pop(PENDING, None)
         return redirect(url_for("auth.login"))
     form = CodeForm()

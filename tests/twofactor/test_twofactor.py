@@ -5,6 +5,7 @@ import re
 import time
 
 import pyotp
+import pytest
 from sqlalchemy import func, select
 
 from planner.auth.models import TeamRole
@@ -245,3 +246,52 @@ def test_a_member_with_two_factor_but_an_older_session_signs_in_again(
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
     assert client.get("/institutes/").status_code == 302  # signed out
+
+
+def test_the_set_up_page_is_never_cached(client, login, organizer):
+    login(organizer)
+    client.post("/account/two-factor/start")
+
+    response = client.get("/account/two-factor/setup")
+
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_pending_state_keeps_no_session_token(client, organizer):
+    enable_two_factor(organizer)
+
+    client.post("/login", data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD})
+
+    with client.session_transaction() as session:
+        assert organizer.session_token not in str(dict(session))
+
+
+def test_signing_out_everywhere_ends_a_pending_sign_in(client, organizer, db):
+    from planner.auth import services as accounts
+
+    secret, _codes = enable_two_factor(organizer)
+    client.post("/login", data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD})
+    accounts.revoke_sessions(organizer)  # e.g. the password was changed meanwhile
+    db.session.commit()
+
+    response = client.post("/login/two-factor", data={"code": next_code(secret)})
+
+    assert response.headers["Location"] == "/login"
+    assert client.get("/institutes/").status_code == 302
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
+
+    def test_the_second_step_is_rate_limited(self, client, organizer, sign_in_with_code):
+        enable_two_factor(organizer)
+
+        answers = [sign_in_with_code(organizer, "000000").status_code]
+        answers += [
+            client.post("/login/two-factor", data={"code": "111111"}).status_code for _ in range(3)
+        ]
+
+        assert answers[:3] == [400, 400, 400]
+        assert answers[3] == 429
