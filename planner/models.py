@@ -16,7 +16,7 @@ from planner.travel.models import (
     VisaCase,
     VisaRule,
 )
-from planner.twofactor.models import RecoveryCode, TwoFactor
+from planner.twofactor.models import RecoveryCode, RememberedDevice, TwoFactor
 
 __all__ = [
     "AccessLink",
@@ -31,6 +31,7 @@ __all__ = [
     "Organizer",
     "OutboundEmail",
     "RecoveryCode",
+    "RememberedDevice",
     "Room",
     "RoomAssignment",
     "Session",

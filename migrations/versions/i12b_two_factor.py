@@ -38,6 +38,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['organizer_id'], ['organizer.id'], name=op.f('fk_organizer_two_factor_organizer_id_organizer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('organizer_id', name=op.f('pk_organizer_two_factor'))
     )
+    op.create_table('organizer_remembered_device',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organizer_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['organizer_id'], ['organizer.id'], name=op.f('fk_organizer_remembered_device_organizer_id_organizer'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organizer_remembered_device')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_organizer_remembered_device_token_hash'))
+    )
+    with op.batch_alter_table('organizer_remembered_device', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organizer_remembered_device_organizer_id'), ['organizer_id'], unique=False)
+
     with op.batch_alter_table('institute', schema=None) as batch_op:
         batch_op.add_column(sa.Column('require_two_factor', sa.Boolean(), server_default=sa.false(), nullable=False))
 
@@ -49,6 +63,10 @@ def downgrade():
     with op.batch_alter_table('institute', schema=None) as batch_op:
         batch_op.drop_column('require_two_factor')
 
+    with op.batch_alter_table('organizer_remembered_device', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organizer_remembered_device_organizer_id'))
+
+    op.drop_table('organizer_remembered_device')
     op.drop_table('organizer_two_factor')
     with op.batch_alter_table('organizer_recovery_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organizer_recovery_code_organizer_id'))

@@ -37,7 +37,14 @@ MAGIC = b"INSTITUTE-PLANNER-BACKUP\x00v1\n"
 FORMAT = 1
 ROOT = "institute"
 SHARED = "organizer"  # referred to, matched by e-mail, never owned by one institute
-EXCLUDED = frozenset({"organizer_two_factor", "organizer_recovery_code", "alembic_version"})
+EXCLUDED = frozenset(
+    {
+        "organizer_two_factor",
+        "organizer_recovery_code",
+        "organizer_remembered_device",
+        "alembic_version",
+    }
+)
 
 
 class BackupError(RuntimeError):

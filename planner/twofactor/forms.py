@@ -13,6 +13,7 @@ class CodeForm(FlaskForm):
         description=_l("The 6 digits your authenticator app shows, or a recovery code."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
     )
+    remember = BooleanField(_l("Remember this browser for 30 days"))
 
 
 class SetupCodeForm(FlaskForm):

@@ -40,3 +40,18 @@ class RecoveryCode(db.Model):
     # SHA-256 of the normalized code: the codes are random (50 bits), never stored in clear.
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RememberedDevice(db.Model):
+    """A browser that may skip the code for a while (a random cookie; only its hash here)."""
+
+    __tablename__ = "organizer_remembered_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(
+        ForeignKey("organizer.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

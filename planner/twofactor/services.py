@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -25,10 +26,11 @@ from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.security import audit
-from planner.twofactor.models import RecoveryCode, TwoFactor
+from planner.twofactor.models import RecoveryCode, RememberedDevice, TwoFactor
 
 ISSUER = "Institute Planner"
 RECOVERY_CODE_COUNT = 10
+REMEMBER_FOR = timedelta(days=30)
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 
@@ -181,6 +183,7 @@ def disable(organizer: Organizer, password: str) -> None:
         )
     db.session.delete(record)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.organizer_id == organizer.id))
+    forget_devices(organizer)
     audit.record("organizer.two_factor_disabled", organizer=organizer, obj=organizer)
 
 
@@ -206,4 +209,50 @@ def members_without(institute: Institute) -> int:
             (TwoFactor.organizer_id == Membership.organizer_id) & TwoFactor.enabled_at.is_not(None),
         )
         .where(Membership.institute_id == institute.id, TwoFactor.organizer_id.is_(None))
+    )
+
+
+def remember_device(organizer: Organizer) -> str:
+    """A new remembered browser: the token for its cookie (only the hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        RememberedDevice(
+            organizer_id=organizer.id,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=utcnow() + REMEMBER_FOR,
+        )
+    )
+    return token
+
+
+def remembered(organizer: Organizer, token: str | None) -> bool:
+    """Is this browser's cookie a live remembered device of the organizer?"""
+    if not token or len(token) > 100:
+        return False
+    device = db.session.scalar(
+        select(RememberedDevice).where(
+            RememberedDevice.token_hash == hashlib.sha256(token.encode()).hexdigest(),
+            RememberedDevice.organizer_id == organizer.id,
+            RememberedDevice.expires_at > utcnow(),
+        )
+    )
+    if device is None:
+        return False
+    device.last_used_at = utcnow()
+    return True
+
+
+def devices_remembered(organizer: Organizer) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(RememberedDevice)
+        .where(
+            RememberedDevice.organizer_id == organizer.id, RememberedDevice.expires_at > utcnow()
+        )
+    )
+
+
+def forget_devices(organizer: Organizer) -> None:
+    db.session.execute(
+        delete(RememberedDevice).where(RememberedDevice.organizer_id == organizer.id)
     )

@@ -38,6 +38,8 @@ PENDING = "two_factor_pending"  # after the password, before the code
 VERIFIED = "two_factor_verified"  # this session passed (or set up) the second factor
 PENDING_SECONDS = 300
 PENDING_TRIES = 5
+# A remembered browser's cookie: sent only to the sign-in pages.
+DEVICE_COOKIE = "planner_device"
 
 
 # The second sign-in step -------------------------------------------------------------------
@@ -48,7 +50,14 @@ def needs_second_step(organizer: Organizer) -> bool:
 
 
 def begin_second_step(organizer: Organizer, next_url: str | None):
-    """Called by the login view once the password is right: not signed in yet."""
+    """Called by the login view once the password is right: not signed in yet (unless this
+    browser is remembered, which counts as the second factor)."""
+    if services.remembered(organizer, request.cookies.get(DEVICE_COOKIE)):
+        db.session.commit()
+        session.clear()
+        login_user(organizer)
+        mark_verified()
+        return redirect(next_url or url_for("institutes.index"))
     session.clear()
     session[PENDING] = {
         "id": organizer.id,
@@ -119,6 +128,7 @@ def second_step():
             session[PENDING] = pending
             form.code.errors.append(_("The code is not correct."))
         else:
+            token = services.remember_device(organizer) if form.remember.data else None
             db.session.commit()
             next_url = pending.get("next") or url_for("institutes.index")
             session.clear()
@@ -134,7 +144,18 @@ def second_step():
                     ),
                     "warning",
                 )
-            return redirect(next_url)
+            response = redirect(next_url)
+            if token:
+                response.set_cookie(
+                    DEVICE_COOKIE,
+                    token,
+                    max_age=int(services.REMEMBER_FOR.total_seconds()),
+                    path=url_for("auth.login"),
+                    secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+                    httponly=True,
+                    samesite="Lax",
+                )
+            return response
     status = 400 if form.errors else 200
     return render_template("twofactor/second_step.html", form=form), status
 
@@ -203,6 +224,7 @@ def account():
         "twofactor/account.html",
         enabled=enabled,
         codes_left=services.recovery_codes_left(current_user) if enabled else 0,
+        devices=services.devices_remembered(current_user) if enabled else 0,
         required_by=services.institutes_requiring(current_user),
         start_form=StartForm(),
         disable_form=DisableForm(),
@@ -282,4 +304,14 @@ def disable():
             db.session.commit()
             session.pop(VERIFIED, None)
             flash(_("Two-factor sign-in is off."), "success")
+    return redirect(url_for("twofactor.account"))
+
+
+@bp.post("/account/two-factor/forget-devices")
+@login_required
+def forget_devices():
+    if StartForm().validate_on_submit():
+        services.forget_devices(current_user)
+        db.session.commit()
+        flash(_("Remembered browsers are forgotten: the next sign-in asks for a code."), "success")
     return redirect(url_for("twofactor.account"))

@@ -14,6 +14,7 @@ ENDPOINTS = {
     "twofactor.setup",
     "twofactor.renew_codes",
     "twofactor.disable",
+    "twofactor.forget_devices",
     "twofactor.second_step",
     "twofactor.team_requirement",
 }
@@ -26,6 +27,7 @@ def routes(institute) -> dict[str, tuple[str, str]]:
         "twofactor.setup": ("GET", "/account/two-factor/setup"),
         "twofactor.renew_codes": ("POST", "/account/two-factor/recovery-codes"),
         "twofactor.disable": ("POST", "/account/two-factor/disable"),
+        "twofactor.forget_devices": ("POST", "/account/two-factor/forget-devices"),
         "twofactor.second_step": ("GET", "/login/two-factor"),
         "twofactor.team_requirement": ("POST", f"/institutes/{institute.slug}/two-factor"),
     }

@@ -295,3 +295,63 @@ class TestRateLimit:
 
         assert answers[:3] == [400, 400, 400]
         assert answers[3] == 429
+
+
+def test_a_remembered_browser_signs_in_without_a_code(client, app, organizer, institute, db):
+    from planner.twofactor.views import DEVICE_COOKIE
+
+    secret, _codes = enable_two_factor(organizer)
+    institute.require_two_factor = True
+    db.session.commit()
+    client.post("/login", data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD})
+    signed_in = client.post("/login/two-factor", data={"code": next_code(secret), "remember": "y"})
+    cookie = next(c for c in signed_in.headers.getlist("Set-Cookie") if c.startswith(DEVICE_COOKIE))
+    assert "HttpOnly" in cookie and "Path=/login" in cookie
+    client.post("/logout")
+
+    again = client.post(
+        "/login", data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD}
+    )
+
+    assert again.headers["Location"] == "/institutes/"
+    assert client.get(f"/institutes/{institute.slug}/").status_code == 200  # counts as verified
+    assert "1 browser is remembered" in client.get("/account/").get_data(as_text=True)
+    # Another browser (no cookie) still needs the code.
+    other = app.test_client()
+    first = other.post(
+        "/login", data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD}
+    )
+    assert first.headers["Location"] == "/login/two-factor"
+
+    client.post("/account/two-factor/forget-devices")
+    client.post("/logout")
+    forgotten = client.post(
+        "/login", data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD}
+    )
+    assert forgotten.headers["Location"] == "/login/two-factor"
+
+
+def test_a_remembered_browser_expires_and_is_only_for_its_account(client, organizer, db):
+    from planner.twofactor.models import RememberedDevice
+    from planner.twofactor.views import DEVICE_COOKIE
+
+    enable_two_factor(organizer)
+    someone = factories.make_organizer()
+    enable_two_factor(someone)
+    token = services.remember_device(someone)
+    db.session.commit()
+    client.set_cookie(DEVICE_COOKIE, token, path="/login")
+
+    first = client.post(
+        "/login", data={"email": organizer.email, "password": factories.DEFAULT_PASSWORD}
+    )
+    assert first.headers["Location"] == "/login/two-factor"  # another account's browser
+
+    device = db.session.scalar(select(RememberedDevice))
+    device.expires_at = device.created_at
+    db.session.commit()
+    client.get("/login")
+    expired = client.post(
+        "/login", data={"email": someone.email, "password": factories.DEFAULT_PASSWORD}
+    )
+    assert expired.headers["Location"] == "/login/two-factor"
