@@ -20,6 +20,8 @@ BLUEPRINT_MODULES = (
     "planner.documents.views",
     "planner.mail.views",
     "planner.messages.views",
+    "planner.twofactor.views",
+    "planner.backup.cli",
 )
 
 

@@ -18,6 +18,7 @@ from planner.travel.models import (
     VisaCase,
     VisaRule,
 )
+from planner.twofactor.models import RecoveryCode, RememberedDevice, TwoFactor
 
 __all__ = [
     "AccessLink",
@@ -33,6 +34,8 @@ __all__ = [
     "MessageTemplate",
     "Organizer",
     "OutboundEmail",
+    "RecoveryCode",
+    "RememberedDevice",
     "Room",
     "RoomAssignment",
     "ScheduledMessage",
@@ -41,6 +44,7 @@ __all__ = [
     "StatusChange",
     "TravelLeg",
     "TravelSettings",
+    "TwoFactor",
     "VisaCase",
     "VisaRule",
 ]

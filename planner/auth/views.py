@@ -19,6 +19,7 @@ from planner.auth import services
 from planner.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from planner.extensions import db, limiter
 from planner.security import login_limits
+from planner.twofactor import views as twofactor
 
 bp = Blueprint("auth", __name__)
 
@@ -56,9 +57,12 @@ def login():
             form.password.errors.append(_("The e-mail or password is not correct."))
         else:
             db.session.commit()
+            next_url = _safe_next(request.args.get("next"))
+            if twofactor.needs_second_step(organizer):
+                return twofactor.begin_second_step(organizer, next_url)
             session.clear()
             login_user(organizer)
-            return redirect(_safe_next(request.args.get("next")) or url_for("institutes.index"))
+            return redirect(next_url or url_for("institutes.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 

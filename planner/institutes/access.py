@@ -28,6 +28,10 @@ def load_institute(slug: str, needed: TeamRole = TeamRole.VIEWER) -> Institute:
         abort(403)
     g.institute = institute
     g.team_role = role
+    if institute.require_two_factor:
+        from planner.twofactor.views import enforce_team_requirement
+
+        enforce_team_requirement(institute)
     return institute
 
 

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from planner.db import TimestampMixin, UTCDateTime, str_enum
@@ -49,6 +49,8 @@ class Institute(TimestampMixin, db.Model):
     program_published: Mapped[bool] = mapped_column(default=False)
     # Raised on every change that any document or feed shows; keys the document cache.
     data_version: Mapped[int] = mapped_column(default=1)
+    # Team members may open the institute's pages only after two-factor sign-in.
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="institute", cascade="all, delete-orphan"

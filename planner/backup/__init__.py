@@ -1,0 +1,1 @@
+"""Backups of one institute (an encrypted, schema-versioned archive) and key rotation."""
