@@ -1,5 +1,6 @@
 """Imports every model so metadata is complete for Alembic and create_all()."""
 
+from planner.accounts.models import PasswordReset, TeamInvitation
 from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
 from planner.auth.models import Membership, Organizer
 from planner.calendar.models import FeedLink
@@ -7,6 +8,7 @@ from planner.documents.models import LetterSettings
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
+from planner.publishing.models import ProgramVersion
 from planner.security.models import AuditEvent
 from planner.travel.models import (
     Hotel,
@@ -29,11 +31,14 @@ __all__ = [
     "Membership",
     "Organizer",
     "OutboundEmail",
+    "PasswordReset",
+    "ProgramVersion",
     "Room",
     "RoomAssignment",
     "Session",
     "SessionFacilitator",
     "StatusChange",
+    "TeamInvitation",
     "TravelLeg",
     "TravelSettings",
     "VisaCase",

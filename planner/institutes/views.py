@@ -10,7 +10,7 @@ from planner.auth.forms import AddMemberForm, ChangeRoleForm
 from planner.auth.models import Membership, TeamRole
 from planner.extensions import db
 from planner.institutes import services
-from planner.institutes.access import institute_view
+from planner.institutes.access import InstituteArchived, institute_view
 from planner.institutes.forms import ConfirmForm, InstituteForm
 from planner.sections import SECTIONS, add_section, render_panels
 
@@ -19,6 +19,14 @@ bp = Blueprint("institutes", __name__, url_prefix="/institutes")
 add_section("institutes.dashboard", _l("Dashboard"), 0)
 add_section("institutes.team", _l("Team"), 90)
 add_section("institutes.settings", _l("Settings"), 100)
+
+
+@bp.app_errorhandler(InstituteArchived)
+def archived_is_read_only(error: InstituteArchived):
+    db.session.rollback()
+    return render_template(
+        "errors/error.html", code=403, title=error.title, message=error.description
+    ), 403
 
 
 @bp.app_context_processor
