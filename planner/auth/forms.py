@@ -6,7 +6,6 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from planner.auth.addresses import OrganizerEmail
-
 from planner.auth.models import TeamRole
 from planner.auth.passwords import MIN_PASSWORD_LENGTH
 
