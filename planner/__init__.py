@@ -21,6 +21,8 @@ BLUEPRINT_MODULES = (
     "planner.calendar.views",
     "planner.documents.views",
     "planner.mail.views",
+    "planner.accounts.views",
+    "planner.publishing.views",
 )
 
 

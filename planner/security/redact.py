@@ -2,7 +2,8 @@
 
 import re
 
-_TOKEN_PATH = re.compile(r"(/(?:r|feeds)/)[A-Za-z0-9_\-]{16,}")
+# /r/ and /feeds/: invitee links; /join/ and /password/reset/: organizers' single-use links.
+_TOKEN_PATH = re.compile(r"(/(?:r|feeds|join|password/reset)/)[A-Za-z0-9_\-]{16,}")
 
 
 def redact(text: str) -> str:
