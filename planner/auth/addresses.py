@@ -6,7 +6,6 @@ account exists but can never sign in (``…@probe.test`` used to be such an addr
 """
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 
@@ -30,10 +29,8 @@ def is_organizer_address(email: str) -> bool:
 
 
 class OrganizerEmail:
-    """WTForms validator: the address rule above."""
-
-    message = _l("Enter a valid e-mail address.")
+    """WTForms validator: the address rule above (with WTForms' own translated message)."""
 
     def __call__(self, form, field) -> None:
         if field.data and not is_organizer_address(field.data):
-            raise ValidationError(str(self.message))
+            raise ValidationError(field.gettext("Invalid email address."))
