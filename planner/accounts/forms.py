@@ -12,8 +12,17 @@ from planner.auth.passwords import MIN_PASSWORD_LENGTH
 def _new_password_fields():
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l(
+                    "The password must be at least %(count)d characters.",
+                    count=MIN_PASSWORD_LENGTH,
+                ),
+            ),
+        ],
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
