@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-
 from sqlalchemy import select
 
 from planner.accounts import reset, team_invites

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from planner.accounts.models import TeamInvitation
 from planner.auth.addresses import is_organizer_address
 from planner.auth.models import Membership, Organizer, TeamRole
-from planner.extensions import db
 from planner.institutes.models import InstituteStatus
 from planner.mail.models import OutboundEmail
 from tests import factories
