@@ -54,11 +54,12 @@ def request_reset(email: str, base_url: str) -> PasswordReset | None:
     if _recent_resets(organizer) >= RESETS_PER_ACCOUNT_PER_HOUR:
         audit.record("organizer.password_reset_throttled", organizer=organizer)
         return None
-    token = new_token()
+    token, now = new_token(), utcnow()
     reset = PasswordReset(
         organizer=organizer,
         token_hash=hash_token(token),
-        expires_at=utcnow() + RESET_LIFETIME,
+        created_at=now,
+        expires_at=now + RESET_LIFETIME,
     )
     db.session.add(reset)
     db.session.flush()

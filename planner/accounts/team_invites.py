@@ -49,14 +49,15 @@ def invite_colleague(
     for earlier in pending_invitations(institute):
         if earlier.email == email:
             earlier.revoked_at = utcnow()
-    token = new_token()
+    token, now = new_token(), utcnow()
     invitation = TeamInvitation(
         institute=institute,
         email=email,
         role=role,
         token_hash=hash_token(token),
         invited_by=by,
-        expires_at=utcnow() + INVITATION_LIFETIME,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
     )
     db.session.add(invitation)
     db.session.flush()
