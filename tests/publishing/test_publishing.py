@@ -262,5 +262,5 @@ def test_an_archived_institute_publishes_nothing(client, login, organizer, insti
     assert client.post(base, data={"acknowledge_conflicts": "y"}).status_code == 403
     assert client.post(f"{base}/unpublish").status_code == 403
     assert _versions() == 1
-    with pytest.raises(Exception, match="archived|Forbidden|403"):
+    with pytest.raises(Exception, match=r"archived|Forbidden|403"):
         services.publish(institute, organizer)
