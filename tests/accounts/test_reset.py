@@ -170,3 +170,10 @@ class TestRateLimits:
             browser.post("/password/forgot", data={"email": f"person{n}@example.org"})
         limited = browser.post("/password/forgot", data={"email": "person9@example.org"})
         assert limited.status_code == 429
+
+
+def test_the_reset_pages_speak_russian(client, db):
+    page = client.get("/password/forgot", headers={"Accept-Language": "ru"})
+    assert "Забыли пароль?" in page.get_data(as_text=True)
+    login_page = client.get("/login", headers={"Accept-Language": "ru"})
+    assert "Забыли пароль?" in login_page.get_data(as_text=True)

@@ -188,6 +188,7 @@ def test_second_version_lists_what_changed_and_feeds_carry_new_sequence(
     assert f"/p/{institute.slug}/" in to_rania.body_text
     to_timur = next(m for m in mails if m.recipient == "timur@example.org")
     assert to_timur.locale == "ru" and "Practice B" in to_timur.body_text
+    assert "Опубликована версия 2 программы" in to_timur.body_text
 
     history = _page(client, institute)
     assert "Version 2" in history and "Room B sorted out" in history
@@ -264,3 +265,11 @@ def test_an_archived_institute_publishes_nothing(client, login, organizer, insti
     assert _versions() == 1
     with pytest.raises(Exception, match=r"archived|Forbidden|403"):
         services.publish(institute, organizer)
+
+
+def test_the_publish_page_speaks_russian(client, login, organizer, institute, agenda):
+    login(organizer)
+    client.post("/language", data={"lang": "ru", "next": "/institutes/"})
+    page = _page(client, institute)
+    assert "Опубликовать программу" in page
+    assert "1 открытое предупреждение в программе" in page
