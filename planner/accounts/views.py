@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from planner.accounts import reset, team_invites
@@ -28,8 +29,12 @@ from planner.auth.addresses import normalize_email
 from planner.extensions import db, limiter
 from planner.institutes.access import institute_view
 from planner.institutes.forms import ConfirmForm
+from planner.mail.forms import KIND_LABELS
 
 bp = Blueprint("accounts", __name__)
+
+# How the institute's outbox names these messages (password resets belong to no institute).
+KIND_LABELS["team_invitation"] = _l("Team invitation")
 
 DEFAULT_RESET_LIMIT = "5 per minute;20 per hour"
 

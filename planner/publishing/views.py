@@ -10,6 +10,7 @@ from planner.agenda.conflicts import find_conflicts
 from planner.extensions import db
 from planner.institutes.access import institute_view
 from planner.institutes.forms import ConfirmForm
+from planner.mail.forms import KIND_LABELS
 from planner.publishing import services
 from planner.publishing.forms import PublishForm
 from planner.sections import add_section
@@ -17,6 +18,8 @@ from planner.sections import add_section
 bp = Blueprint("publishing", __name__)
 
 add_section("publishing.index", _l("Publish"), 45)
+# How the institute's outbox names the facilitators' messages.
+KIND_LABELS["program_changed"] = _l("Program changed")
 
 
 @bp.app_template_global()
