@@ -34,6 +34,7 @@ def test_the_visa_letter_is_on_the_travel_page(institute, invitee_login):
     travel = browser.get("/me/travel").get_data(as_text=True)
     assert 'href="/me/letter.pdf"' in travel
     assert "Sign out" in travel
+    assert 'class="navbar-brand text-body fw-semibold" href="/me/"' in travel  # not /login
 
 
 def test_demo_reminders_carry_their_link(runner, db):
