@@ -22,6 +22,8 @@ BLUEPRINT_MODULES = (
     "planner.messages.views",
     "planner.twofactor.views",
     "planner.backup.cli",
+    "planner.accounts.views",
+    "planner.publishing.views",
 )
 
 

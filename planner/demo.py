@@ -17,7 +17,16 @@ from planner.institutes.models import Institute, InstituteStatus
 DEMO_EMAIL = "demo@example.org"
 DEMO_PASSWORD = "shymkent-demo-2027"  # noqa: S105 - a public demo account
 DEMO_SLUG = "shymkent-tot-2027"
-DEMO_PACKAGES = ("invitations", "travel", "agenda", "calendar", "documents", "mail", "messages")
+DEMO_PACKAGES = (
+    "invitations",
+    "travel",
+    "agenda",
+    "calendar",
+    "documents",
+    "mail",
+    "messages",
+    "publishing",
+)
 
 
 def load_demo() -> tuple[Institute, bool]:
@@ -49,7 +58,6 @@ def load_demo() -> tuple[Institute, bool]:
             contact_email="institute@example.org",
             emergency_phone="+7 725 200 0000",
             retention_date=date(2027, 10, 15),
-            program_published=True,
         ),
         organizer,
     )

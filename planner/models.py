@@ -1,5 +1,6 @@
 """Imports every model so metadata is complete for Alembic and create_all()."""
 
+from planner.accounts.models import PasswordReset, TeamInvitation
 from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
 from planner.auth.models import Membership, Organizer
 from planner.calendar.models import FeedLink
@@ -9,6 +10,7 @@ from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.invitations.sessions import InviteeSession
 from planner.mail.models import OutboundEmail
 from planner.messages.models import MessageTemplate, ScheduledMessage
+from planner.publishing.models import ProgramVersion
 from planner.security.models import AuditEvent
 from planner.travel.models import (
     Hotel,
@@ -34,6 +36,8 @@ __all__ = [
     "MessageTemplate",
     "Organizer",
     "OutboundEmail",
+    "PasswordReset",
+    "ProgramVersion",
     "RecoveryCode",
     "RememberedDevice",
     "Room",
@@ -42,6 +46,7 @@ __all__ = [
     "Session",
     "SessionFacilitator",
     "StatusChange",
+    "TeamInvitation",
     "TravelLeg",
     "TravelSettings",
     "TwoFactor",

@@ -590,8 +590,8 @@ def public_program(slug: str):
                 "agenda/public.html",
                 institute=institute,
                 days=services.program_days(institute, public=True),
-                feed_endpoint=_pdf_endpoint("calendar.program_feed"),
-                booklet_endpoint=_pdf_endpoint("documents.program_pdf"),
+                feed_endpoint=_pdf_endpoint("calendar.institute_feed"),
+                booklet_endpoint=_pdf_endpoint("documents.public_program_pdf"),
             )
         )
     response.set_etag(etag)

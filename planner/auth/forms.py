@@ -3,14 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
+from planner.auth.addresses import OrganizerEmail
 from planner.auth.models import TeamRole
 from planner.auth.passwords import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), OrganizerEmail()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
@@ -34,7 +35,7 @@ ROLE_LABELS = {
 
 
 class AddMemberForm(FlaskForm):
-    email = EmailField(_l("Organizer's e-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("Organizer's e-mail"), validators=[DataRequired(), OrganizerEmail()])
     role = SelectField(
         _l("Role"),
         choices=[(role.value, label) for role, label in ROLE_LABELS.items()],

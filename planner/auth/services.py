@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from planner.auth.addresses import is_organizer_address, normalize_email
 from planner.auth.models import Membership, Organizer, TeamRole, new_session_token
 from planner.auth.passwords import (
     DUMMY_HASH,
@@ -19,15 +20,13 @@ class AccountError(ValueError):
     """An operation on accounts or teams that cannot be done, with a message for the user."""
 
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def find_organizer(email: str) -> Organizer | None:
     return db.session.scalar(select(Organizer).where(Organizer.email == normalize_email(email)))
 
 
 def create_organizer(email: str, name: str, password: str, locale: str = "en") -> Organizer:
+    if not is_organizer_address(email):
+        raise AccountError(_("This e-mail address cannot be used to sign in."))
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _("The password must be at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)

@@ -1,18 +1,38 @@
 """The one scoped loader for organizer pages: institute by slug through team membership.
 
 No membership answers 404 (the institute's existence is not revealed); a role too low for
-the action answers 403.
+the action answers 403. An archived institute is read-only for everyone (``ensure_writable``).
 """
 
 from functools import wraps
 
 from flask import abort, g
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.exceptions import Forbidden
 
 from planner.auth.models import Membership, TeamRole
 from planner.extensions import db
 from planner.institutes.models import Institute
+
+
+class InstituteArchived(Forbidden):
+    """A change was asked of an archived institute (answers 403 with its own page)."""
+
+    title = _l("The institute is archived")
+    description = _l("An archived institute can be read but no longer changed.")
+
+
+def ensure_writable(institute: Institute) -> None:
+    """The read-only rule of archived institutes, in one place.
+
+    An archived institute is read-only everywhere: no edit, no publishing, no inviting, no
+    RSVP or change by an invitee. Every organizer route that needs more than a viewer, every
+    invitee write and the services that publish or invite call this.
+    """
+    if institute.is_archived:
+        raise InstituteArchived()
 
 
 def load_institute(slug: str, needed: TeamRole = TeamRole.VIEWER) -> Institute:
@@ -26,6 +46,8 @@ def load_institute(slug: str, needed: TeamRole = TeamRole.VIEWER) -> Institute:
     institute, role = row
     if not role.allows(needed):
         abort(403)
+    if needed != TeamRole.VIEWER:
+        ensure_writable(institute)
     g.institute = institute
     g.team_role = role
     if institute.require_two_factor:

@@ -7,7 +7,6 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateField,
     EmailField,
     SelectField,
@@ -65,7 +64,6 @@ class InstituteForm(FlaskForm):
         validators=[Optional()],
         description=_l("Passport data and personal details are removed after this date."),
     )
-    program_published = BooleanField(_l("Publish the program (public page, feed and booklet)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,6 @@ EDITABLE_FIELDS = (
     "contact_email",
     "emergency_phone",
     "retention_date",
-    "program_published",
 )
 
 
@@ -48,7 +47,6 @@ class InstituteData:
     contact_email: str = ""
     emergency_phone: str = ""
     retention_date: object = None
-    program_published: bool = False
 
 
 class SlugTaken(ValueError):

@@ -1,16 +1,17 @@
 """Organizer pages of institutes: list, create, edit, archive, dashboard and team."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from planner.accounts import team_invites
 from planner.auth import services as accounts
 from planner.auth.forms import AddMemberForm, ChangeRoleForm
 from planner.auth.models import Membership, TeamRole
 from planner.extensions import db
 from planner.institutes import services
-from planner.institutes.access import institute_view
+from planner.institutes.access import InstituteArchived, institute_view
 from planner.institutes.forms import ConfirmForm, InstituteForm
 from planner.sections import SECTIONS, add_section, render_panels
 
@@ -19,6 +20,14 @@ bp = Blueprint("institutes", __name__, url_prefix="/institutes")
 add_section("institutes.dashboard", _l("Dashboard"), 0)
 add_section("institutes.team", _l("Team"), 90)
 add_section("institutes.settings", _l("Settings"), 100)
+
+
+@bp.app_errorhandler(InstituteArchived)
+def archived_is_read_only(error: InstituteArchived):
+    db.session.rollback()
+    return render_template(
+        "errors/error.html", code=403, title=error.title, message=error.description
+    ), 403
 
 
 @bp.app_context_processor
@@ -111,12 +120,18 @@ def add_member(institute):
     form = AddMemberForm()
     if form.validate_on_submit():
         try:
-            accounts.add_member(institute, form.email.data, TeamRole(form.role.data), current_user)
+            team_invites.invite_colleague(
+                institute,
+                form.email.data,
+                TeamRole(form.role.data),
+                current_user,
+                current_app.config["BASE_URL"],
+            )
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("The organizer is added to the team."), "success")
+            flash(_("The invitation is sent. The link in it works for 7 days."), "success")
             return redirect(url_for("institutes.team", slug=institute.slug))
     return _render_team(institute, form), 400
 
@@ -126,6 +141,7 @@ def _render_team(institute, form: AddMemberForm) -> str:
         "institutes/team.html",
         institute=institute,
         members=services.team_of(institute),
+        invitations=team_invites.pending_invitations(institute),
         form=form,
         role_form=ChangeRoleForm(),
         confirm=ConfirmForm(),

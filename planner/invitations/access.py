@@ -10,7 +10,7 @@ signing out, revoking the link or removing the invitee ends every copy of the se
 from datetime import datetime
 from functools import wraps
 
-from flask import abort, g, session
+from flask import g, render_template, request, session
 from sqlalchemy import select
 
 from planner.db import utcnow
@@ -100,7 +100,9 @@ def current_invitee() -> Invitee | None:
 
 
 def invitee_view(view):
-    """Decorate a /me/ view: it receives the signed-in ``invitee``; anyone else gets 404.
+    """Decorate a /me/ view: it receives the signed-in ``invitee``; anyone else gets 404
+    with a page that explains how to sign in by the personal link. Writes in an archived
+    institute answer 403.
 
     The page is shown in the invitee's preferred language unless they chose another.
     """
@@ -109,7 +111,12 @@ def invitee_view(view):
     def wrapper(**kwargs):
         invitee = current_invitee()
         if invitee is None:
-            abort(404)
+            # Mail links lead here too (/me/, /me/travel): explain how to get in (B4).
+            return render_template("invitations/sign_in_needed.html"), 404
+        if request.method not in ("GET", "HEAD"):
+            from planner.institutes.access import ensure_writable
+
+            ensure_writable(invitee.institute)
         g.invitee = invitee
         if "lang" not in session:
             from planner.invitations.services import mail_locale

@@ -508,7 +508,10 @@ def invitees_by_ids(institute: Institute, ids: list[int]) -> list[Invitee]:
 
 
 def rsvp_open(institute: Institute, now: datetime | None = None) -> bool:
-    """Invitees may answer until the end of the RSVP deadline day in the institute's zone."""
+    """Invitees may answer until the end of the RSVP deadline day in the institute's zone,
+    and never in an archived institute."""
+    if institute.is_archived:
+        return False
     if institute.rsvp_deadline is None:
         return True
     today = (now or utcnow()).astimezone(institute.zone).date()

@@ -1,8 +1,8 @@
 """Demo outbox of the fictional Shymkent institute: a history of sent, deferred and failed mail.
 
 Runs after the other packages, on the demo roster. Sent messages are stored as the sender
-leaves them (links redacted); queued ones carry no personal link, so the development sender
-(``make run``) can deliver them to .eml files harmlessly.
+leaves them (links redacted). Reminders still queued carry a fresh personal link, as every
+reminder must (B22): the development sender (``make run``) writes them to .eml files.
 """
 
 from datetime import timedelta
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from planner.db import utcnow
 from planner.extensions import db
 from planner.invitations.models import Invitee, RsvpStatus
+from planner.invitations.services import issue_rsvp_links, link_url
 from planner.mail.models import MailStatus, OutboundEmail
 from planner.mail.sender import MAX_ATTEMPTS
 from planner.mail.services import queue_email, render_email
@@ -107,13 +108,28 @@ def seed(institute, organizer) -> None:
         message.body_text = redact(message.body_text)
         message.body_html = redact(message.body_html)
 
-    # Reminders still to go out: the development sender writes them to .eml files.
+    # Reminders still to go out, each with its personal link (a fresh one, as the app's own
+    # reminders do): the development sender writes them to .eml files.
+    reminded = confirmed[10:13] + waiting[:1]
+    tokens = issue_rsvp_links(institute, reminded)
     for invitee in confirmed[10:13]:
-        _notice(institute, invitee, TRAVEL_REMINDER, "reminder", None)
+        _notice(
+            institute,
+            invitee,
+            TRAVEL_REMINDER,
+            "reminder",
+            link_url(base_url, tokens[invitee.id]),
+        )
 
     # Greylisted once, waiting for the next attempt.
     if waiting:
-        deferred = _notice(institute, waiting[0], TRAVEL_REMINDER, "reminder", None)
+        deferred = _notice(
+            institute,
+            waiting[0],
+            TRAVEL_REMINDER,
+            "reminder",
+            link_url(base_url, tokens[waiting[0].id]),
+        )
         deferred.created_at = now - timedelta(minutes=3)
         deferred.attempts = 1
         deferred.next_attempt_at = now + timedelta(minutes=2)

@@ -10,8 +10,11 @@ quote a whole row (names, phones, passport names).
 import re
 from urllib.parse import unquote
 
+# /r/ and /feeds/: invitee links; /join/ and /password/reset/: organizers' single-use links.
 # A token character, or a percent-encoded byte (a client may encode any of them).
-_TOKEN_PATH = re.compile(r"(/+(?:r|feeds)/+)(?:[A-Za-z0-9_\-]|%[0-9A-Fa-f]{2}){16,}")
+_TOKEN_PATH = re.compile(
+    r"(/+(?:r|feeds|join|password/+reset)/+)(?:[A-Za-z0-9_\-]|%[0-9A-Fa-f]{2}){16,}"
+)
 _EMAIL = re.compile(r"[^\s@<>()\[\]{}\"',;:=/\\]+@[^\s@<>()\[\]{}\"',;:=/\\]+")
 # PostgreSQL's DETAIL of a constraint error quotes values ("Key (email)=(…)", "Failing row
 # contains (…)"); the message before it says what went wrong, which is enough for a log.

@@ -82,8 +82,8 @@ def test_unpublishing_ends_the_page_even_with_an_etag(published, client, db):
 
 def test_feed_and_booklet_links_only_when_those_pages_exist(published, client, app):
     page = client.get(f"/p/{published.slug}/").get_data(as_text=True)
-    has_feed = "calendar.program_feed" in app.view_functions
-    has_booklet = "documents.program_pdf" in app.view_functions
+    has_feed = "calendar.institute_feed" in app.view_functions
+    has_booklet = "documents.public_program_pdf" in app.view_functions
     assert (f"/p/{published.slug}/program.ics" in page) == has_feed
     assert (f"/p/{published.slug}/program.pdf" in page) == has_booklet
 

@@ -2,11 +2,14 @@
 
 from sqlalchemy import select
 
+from planner.accounts.models import TeamInvitation
 from planner.auth.models import Membership, TeamRole
 from tests import factories
 
 
-def test_owner_adds_an_existing_organizer_as_viewer(client, login, organizer, institute, db):
+def test_owner_invites_an_existing_organizer_who_joins_only_by_accepting(
+    client, login, organizer, institute, db
+):
     colleague = factories.make_organizer(email="colleague@example.org", name="Colleague")
     login(organizer)
     response = client.post(
@@ -14,23 +17,24 @@ def test_owner_adds_an_existing_organizer_as_viewer(client, login, organizer, in
         data={"email": "Colleague@Example.org", "role": "viewer"},
     )
     assert response.status_code == 302
+    invitation = db.session.scalar(select(TeamInvitation))
+    assert (invitation.email, invitation.role) == ("colleague@example.org", TeamRole.VIEWER)
     membership = db.session.scalar(
         select(Membership).where(Membership.organizer_id == colleague.id)
     )
-    assert membership.role == TeamRole.VIEWER
+    assert membership is None  # joining is the colleague's own step
 
 
-def test_adding_an_unknown_email_explains_and_keeps_it(client, login, organizer, institute, db):
+def test_inviting_an_address_without_account_is_fine(client, login, organizer, institute, db):
     login(organizer)
     response = client.post(
         f"/institutes/{institute.slug}/team",
         data={"email": "nobody@example.org", "role": "editor"},
     )
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "No organizer account has this e-mail." in page
-    assert 'value="nobody@example.org"' in page
-    assert len(db.session.scalars(select(Membership)).all()) == 1
+    assert response.status_code == 302
+    assert db.session.scalar(select(TeamInvitation)).email == "nobody@example.org"
+    page = client.get(f"/institutes/{institute.slug}/team").get_data(as_text=True)
+    assert "nobody@example.org" in page  # listed as not yet accepted
 
 
 def test_adding_a_member_twice_is_refused(client, login, organizer, institute):
@@ -94,4 +98,4 @@ def test_team_page_hides_management_from_non_owners(client, login, institute):
     factories.add_member(institute, editor, TeamRole.EDITOR)
     login(editor)
     page = client.get(f"/institutes/{institute.slug}/team").get_data(as_text=True)
-    assert "Add an organizer" not in page
+    assert "Invite a colleague" not in page
