@@ -1,7 +1,7 @@
 """security: server-side invitee sessions; outbox bodies encrypted at rest
 
 Revision ID: i12a_security
-Revises: 0be0baef84ff
+Revises: i11_logistics
 Create Date: 2026-12-03 08:20:00
 
 """
@@ -12,7 +12,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = 'i12a_security'
-down_revision = '0be0baef84ff'
+down_revision = "i11_logistics"
 branch_labels = None
 depends_on = None
 

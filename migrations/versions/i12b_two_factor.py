@@ -1,7 +1,7 @@
 """two-factor sign-in
 
 Revision ID: i12b_two_factor
-Revises: 0be0baef84ff
+Revises: i12a_security
 Create Date: 2026-12-03 08:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "i12b_two_factor"
-down_revision = '0be0baef84ff'
+down_revision = "i12a_security"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """team invitations password resets program versions
 
 Revision ID: i13a_accounts_publishing
-Revises: 0be0baef84ff
+Revises: i12b_two_factor
 Create Date: 2026-12-03 08:06:57.925015
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i13a_accounts_publishing'
-down_revision = '0be0baef84ff'
+down_revision = "i12b_two_factor"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Messages: the institute's own e-mail texts and scheduled messages (issue 13 item 3)
 
 Revision ID: i13b_messages
-Revises: 0be0baef84ff
+Revises: i13a_accounts_publishing
 Create Date: 2026-12-03
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i13b_messages'
-down_revision = '0be0baef84ff'
+down_revision = "i13a_accounts_publishing"
 branch_labels = None
 depends_on = None
 
