@@ -21,6 +21,8 @@ BLUEPRINT_MODULES = (
     "planner.calendar.views",
     "planner.documents.views",
     "planner.mail.views",
+    "planner.attendance.views",
+    "planner.reports.views",
 )
 
 

@@ -1,12 +1,14 @@
 """Imports every model so metadata is complete for Alembic and create_all()."""
 
 from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
+from planner.attendance.models import AttendanceMark, Certificate, CertificateSettings, CheckinPass
 from planner.auth.models import Membership, Organizer
 from planner.calendar.models import FeedLink
 from planner.documents.models import LetterSettings
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
+from planner.reports.models import ReportingProfile, ReturningMatch
 from planner.security.models import AuditEvent
 from planner.travel.models import (
     Hotel,
@@ -19,8 +21,12 @@ from planner.travel.models import (
 
 __all__ = [
     "AccessLink",
+    "AttendanceMark",
     "AuditEvent",
     "BreakoutAssignment",
+    "Certificate",
+    "CertificateSettings",
+    "CheckinPass",
     "FeedLink",
     "Hotel",
     "Institute",
@@ -29,6 +35,8 @@ __all__ = [
     "Membership",
     "Organizer",
     "OutboundEmail",
+    "ReportingProfile",
+    "ReturningMatch",
     "Room",
     "RoomAssignment",
     "Session",

@@ -1,0 +1,217 @@
+"""Pages of the reports package: the reporting profile (/me/ and organizers), the donor report."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from planner.documents import render
+from planner.extensions import db
+from planner.institutes.access import institute_view
+from planner.invitations.access import invitee_view
+from planner.invitations.models import RsvpStatus
+from planner.invitations.services import get_invitee
+from planner.reports import building, profiles
+from planner.reports.forms import ProfileForm, RangeForm
+from planner.sections import add_section, panel
+from planner.security import audit
+from planner.security.csvsafe import csv_text
+
+bp = Blueprint("reports", __name__)
+
+add_section("reports.report", _l("Report"), 58)
+
+ORG = "/institutes/<slug>"
+
+
+def _answers(form: ProfileForm) -> profiles.ProfileAnswers:
+    return profiles.ProfileAnswers(
+        gender=form.gender.data or None,
+        gender_text=form.gender_text.data or "",
+        age_group=(form.age_group.data or None) if "age_group" in form else None,
+        setting=form.setting.data or None,
+        sector=form.sector.data or None,
+    )
+
+
+def _profile_form(invitee) -> ProfileForm:
+    profile = profiles.profile_of(invitee)
+    form = ProfileForm(obj=profile)
+    if invitee.birth_date is not None:
+        del form.age_group  # derived from the date of birth; never asked twice
+    for name in ("gender", "age_group", "setting", "sector"):
+        if name in form and form[name].data is None:
+            form[name].data = ""
+    return form
+
+
+# --- panels on shared pages ----------------------------------------------------------------
+
+
+@panel("me", "reports/_me_panel.html", 60)
+def me_panel(invitee):
+    if invitee.rsvp_status != RsvpStatus.CONFIRMED:
+        return None
+    return {"profile": profiles.profile_of(invitee), "invitee": invitee}
+
+
+@panel("invitee", "reports/_invitee_panel.html", 60)
+def invitee_panel(invitee):
+    profile = profiles.profile_of(invitee)
+    return {
+        "invitee": invitee,
+        "profile": profile,
+        "age_group": profiles.age_group_of(invitee, profile),
+        "labels": _labels(),
+    }
+
+
+def _labels() -> dict:
+    return {
+        "gender": profiles.GENDER_LABELS,
+        "age_group": profiles.AGE_GROUP_LABELS,
+        "setting": profiles.SETTING_LABELS,
+        "sector": profiles.SECTOR_LABELS,
+    }
+
+
+# --- the invitee's own answers -------------------------------------------------------------
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@invitee_view
+def my_profile(invitee):
+    if invitee.rsvp_status != RsvpStatus.CONFIRMED:
+        flash(_("Please confirm your participation first."), "info")
+        return redirect(url_for("invitations.me"))
+    form = _profile_form(invitee)
+    if form.validate_on_submit():
+        profiles.save_profile(invitee, _answers(form))
+        db.session.commit()
+        flash(_("Thank you, your answers are saved."), "success")
+        return redirect(url_for("invitations.me"))
+    return render_template(
+        "reports/me_profile.html", invitee=invitee, institute=invitee.institute, form=form
+    ), (400 if form.errors else 200)
+
+
+# --- organizers ----------------------------------------------------------------------------
+
+
+@bp.route(f"{ORG}/invitees/<int:invitee_id>/profile", methods=["GET", "POST"])
+@institute_view("editor")
+def edit_profile(institute, invitee_id: int):
+    invitee = get_invitee(institute, invitee_id) or abort(404)
+    form = _profile_form(invitee)
+    if form.validate_on_submit():
+        profiles.save_profile(invitee, _answers(form), organizer=current_user)
+        db.session.commit()
+        flash(_("The reporting answers are saved."), "success")
+        return redirect(url_for("invitations.detail", slug=institute.slug, invitee_id=invitee.id))
+    return render_template(
+        "reports/edit_profile.html", institute=institute, invitee=invitee, form=form
+    ), (400 if form.errors else 200)
+
+
+# --- the donor report ----------------------------------------------------------------------
+
+
+def _report_response(report, fmt: str, filename: str, **page):
+    if fmt == "csv":
+        header, rows = building.csv_rows(report)
+        response = Response(
+            csv_text(header, rows).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    charts = {b.key: building.chart(b) for b in report.breakdowns}
+    if fmt == "pdf":
+        pdf = render.render_pdf(
+            "donor_report.html",
+            paper=render.paper_of(request.args.get("paper")),
+            report=report,
+            charts=charts,
+            data={"institute": {"title": page.get("heading", ""), "host_organization": ""}},
+            heading=page.get("heading", ""),
+            small=building.SMALL_CELL,
+        )
+        response = Response(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    return render_template(
+        page.pop("template"), report=report, charts=charts, small=building.SMALL_CELL, **page
+    )
+
+
+def _institute_report(institute, fmt: str):
+    earlier = building.institutes_in_range(current_user, None, None)
+    report = building.build_report([institute], earlier)
+    if fmt != "html":
+        audit.record(f"report.{fmt}", institute=institute, organizer=current_user)
+        db.session.commit()
+    return _report_response(
+        report,
+        fmt,
+        f"report-{institute.slug}",
+        template="reports/institute.html",
+        institute=institute,
+        heading=institute.title,
+    )
+
+
+@bp.get(f"{ORG}/report/")
+@institute_view()
+def report(institute):
+    return _institute_report(institute, "html")
+
+
+@bp.get(f"{ORG}/report.pdf")
+@institute_view()
+def report_pdf(institute):
+    return _institute_report(institute, "pdf")
+
+
+@bp.get(f"{ORG}/report.csv")
+@institute_view()
+def report_csv(institute):
+    return _institute_report(institute, "csv")
+
+
+def _range_report(fmt: str):
+    form = RangeForm(request.args)
+    valid = form.validate()
+    start = form.start.data if valid else None
+    end = form.end.data if valid else None
+    institutes = building.institutes_in_range(current_user, start, end)
+    earlier = building.institutes_in_range(current_user, None, None)
+    report = building.build_report(institutes, earlier)
+    heading = _("Institutes from %(start)s to %(end)s", start=start or "…", end=end or "…")
+    return _report_response(
+        report,
+        fmt,
+        "report",
+        template="reports/range.html",
+        form=form,
+        heading=heading,
+        query=request.query_string.decode()[:200],
+    ), (400 if form.errors else 200)
+
+
+@bp.get("/reports/")
+@login_required
+def range_report():
+    return _range_report("html")
+
+
+@bp.get("/reports/report.pdf")
+@login_required
+def range_report_pdf():
+    return _range_report("pdf")
+
+
+@bp.get("/reports/report.csv")
+@login_required
+def range_report_csv():
+    return _range_report("csv")
