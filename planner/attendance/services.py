@@ -326,3 +326,10 @@ def sheet_rows(institute: Institute, session: Session | None = None) -> list[She
 def session_of(institute: Institute, session_id: int) -> Session | None:
     session = db.session.get(Session, session_id)
     return session if session is not None and session.institute_id == institute.id else None
+
+
+def qr_data_url(code: str) -> str:
+    """The check-in code as a QR code in an SVG data URL (badges, the check-in page)."""
+    import segno
+
+    return segno.make(code, error="m", micro=False).svg_data_uri(scale=4, border=2)
