@@ -21,6 +21,7 @@ from planner.invitations.forms import ROLE_LABELS
 from planner.invitations.models import Invitee, RsvpStatus
 from planner.reports import profiles
 from planner.reports.models import ReturningMatch
+from planner.reports.returning import related_earlier
 
 # Cells counting 1 to 4 people are suppressed: a person could be recognised in them.
 SMALL_CELL = 5
@@ -117,9 +118,12 @@ def institutes_in_range(organizer, start: date | None, end: date | None) -> list
     return list(db.session.scalars(query))
 
 
-def returning_ids(institute: Institute, earlier: list[Institute]) -> set[int]:
+def returning_ids(institute: Institute, earlier: list[Institute] | None = None) -> set[int]:
     """Invitees of ``institute`` who took part (were confirmed) in one of the ``earlier``
-    institutes: the same e-mail, or a match an organizer confirmed (name and nationality)."""
+    institutes (by default those of the same team, ``returning.related_earlier``): the same
+    e-mail, or a match an organizer confirmed (name and nationality)."""
+    if earlier is None:
+        earlier = related_earlier(institute)
     earlier_ids = [i.id for i in earlier if i.start_date < institute.start_date]
     if not earlier_ids:
         return set()
@@ -157,9 +161,8 @@ def returning_ids(institute: Institute, earlier: list[Institute]) -> set[int]:
 
 def build_report(institutes: list[Institute], earlier: list[Institute] | None = None) -> Report:
     """Counts of the confirmed people of the institutes (one per person per institute) by
-    each dimension. ``earlier`` are the institutes whose people count as returning (by default
-    the same list): someone is returning when they took part in an earlier one."""
-    earlier = institutes if earlier is None else earlier
+    each dimension. Someone is returning when they took part in an earlier institute of the
+    same team (or of ``earlier``, when given)."""
     counters = {key: Counter() for key, _title in DIMENSIONS}
     total = 0
     for institute in institutes:
@@ -208,9 +211,9 @@ def build_report(institutes: list[Institute], earlier: list[Institute] | None = 
         str(_l("Follow-up figures (trainings given since, people reached) are not collected yet.")),
         str(
             _l(
-                "Returning people are recognised only among the institutes you are a member of, "
-                "by e-mail or by a confirmed name and nationality match; there is no shared "
-                "organization record yet."
+                "Returning people are recognised among earlier institutes that share a team "
+                "member, by e-mail or by a confirmed name and nationality match; there is no "
+                "shared organization record yet."
             )
         ),
     ]

@@ -11,7 +11,7 @@ from planner.institutes.access import institute_view
 from planner.invitations.access import invitee_view
 from planner.invitations.models import RsvpStatus
 from planner.invitations.services import get_invitee
-from planner.reports import building, profiles
+from planner.reports import building, profiles, returning
 from planner.reports.forms import ProfileForm, RangeForm
 from planner.sections import add_section, panel
 from planner.security import audit
@@ -60,6 +60,7 @@ def invitee_panel(invitee):
     profile = profiles.profile_of(invitee)
     return {
         "invitee": invitee,
+        "history": returning.history_of(invitee),
         "profile": profile,
         "age_group": profiles.age_group_of(invitee, profile),
         "labels": _labels(),
@@ -113,6 +114,30 @@ def edit_profile(institute, invitee_id: int):
     ), (400 if form.errors else 200)
 
 
+@bp.post(f"{ORG}/invitees/<int:invitee_id>/returning/<int:earlier_id>/confirm")
+@institute_view("editor")
+def confirm_match(institute, invitee_id: int, earlier_id: int):
+    return _decide(institute, invitee_id, earlier_id, same=True)
+
+
+@bp.post(f"{ORG}/invitees/<int:invitee_id>/returning/<int:earlier_id>/reject")
+@institute_view("editor")
+def reject_match(institute, invitee_id: int, earlier_id: int):
+    return _decide(institute, invitee_id, earlier_id, same=False)
+
+
+def _decide(institute, invitee_id: int, earlier_id: int, *, same: bool):
+    invitee = get_invitee(institute, invitee_id) or abort(404)
+    if not returning.decide(invitee, earlier_id, same=same, organizer=current_user):
+        abort(404)
+    db.session.commit()
+    flash(
+        _("Marked as the same person.") if same else _("Marked as a different person."),
+        "success",
+    )
+    return redirect(url_for("invitations.detail", slug=institute.slug, invitee_id=invitee.id))
+
+
 # --- the donor report ----------------------------------------------------------------------
 
 
@@ -146,8 +171,7 @@ def _report_response(report, fmt: str, filename: str, **page):
 
 
 def _institute_report(institute, fmt: str):
-    earlier = building.institutes_in_range(current_user, None, None)
-    report = building.build_report([institute], earlier)
+    report = building.build_report([institute])
     if fmt != "html":
         audit.record(f"report.{fmt}", institute=institute, organizer=current_user)
         db.session.commit()
@@ -185,8 +209,7 @@ def _range_report(fmt: str):
     start = form.start.data if valid else None
     end = form.end.data if valid else None
     institutes = building.institutes_in_range(current_user, start, end)
-    earlier = building.institutes_in_range(current_user, None, None)
-    report = building.build_report(institutes, earlier)
+    report = building.build_report(institutes)
     heading = _("Institutes from %(start)s to %(end)s", start=start or "…", end=end or "…")
     return _report_response(
         report,
