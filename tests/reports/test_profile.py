@@ -39,7 +39,7 @@ def test_age_group_is_the_answer_without_a_date_of_birth(institute):
 
 
 def test_invitee_answers_at_me_with_the_reason_stated(invitee_login, institute):
-    person = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED)
+    person = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED, language="en")
     client = invitee_login(person)
 
     me = client.get("/me/").get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_every_answer_may_stay_empty(invitee_login, institute):
 
 
 def test_a_self_description_needs_the_choice_and_nothing_is_lost(invitee_login, institute):
-    person = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED)
+    person = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED, language="en")
     client = invitee_login(person)
 
     response = client.post(
@@ -127,3 +127,10 @@ def test_organizer_sees_and_edits_the_answers(client, login, organizer, institut
     assert db.session.scalars(
         db.select(AuditEvent.action).where(AuditEvent.invitee_id == person.id)
     ).all() == ["profile.updated"]
+
+
+def test_the_questions_speak_the_invitees_language(invitee_login, institute):
+    person = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED, language="ru")
+    client = invitee_login(person)
+    page = client.get("/me/profile").get_data(as_text=True)
+    assert "Для отчёта донорам" in page and "Предпочитаю не отвечать" in page
