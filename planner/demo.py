@@ -17,7 +17,15 @@ from planner.institutes.models import Institute, InstituteStatus
 DEMO_EMAIL = "demo@example.org"
 DEMO_PASSWORD = "shymkent-demo-2027"  # noqa: S105 - a public demo account
 DEMO_SLUG = "shymkent-tot-2027"
-DEMO_PACKAGES = ("invitations", "travel", "agenda", "calendar", "documents", "mail")
+DEMO_PACKAGES = (
+    "invitations",
+    "travel",
+    "agenda",
+    "calendar",
+    "documents",
+    "mail",
+    "reports",
+)
 
 
 def load_demo() -> tuple[Institute, bool]:
