@@ -102,3 +102,20 @@ def profiles_by_invitee(invitee_ids: list[int]) -> dict[int, ReportingProfile]:
         select(ReportingProfile).where(ReportingProfile.invitee_id.in_(invitee_ids))
     )
     return {p.invitee_id: p for p in rows}
+
+
+def keep_for_report(institute) -> None:
+    """Before retention removes dates of birth: keep each age group (a count, not a date) and
+    drop self-descriptions, so the donor report still adds up and identifies no one."""
+    people = list(db.session.scalars(select(Invitee).where(Invitee.institute_id == institute.id)))
+    answers = profiles_by_invitee([p.id for p in people])
+    for person in people:
+        profile = answers.get(person.id)
+        group = age_group_of(person, profile)
+        if profile is None and group is None:
+            continue
+        if profile is None:
+            profile = ReportingProfile(invitee_id=person.id)
+            db.session.add(profile)
+        profile.age_group = group.value if group else None
+        profile.gender_text = ""

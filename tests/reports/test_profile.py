@@ -134,3 +134,25 @@ def test_the_questions_speak_the_invitees_language(invitee_login, institute):
     client = invitee_login(person)
     page = client.get("/me/profile").get_data(as_text=True)
     assert "Для отчёта донорам" in page and "Предпочитаю не отвечать" in page
+
+
+def test_retention_keeps_the_age_group_and_drops_the_self_description(institute):
+    from planner.retention import purge_institute
+
+    person = factories.make_invitee(institute, date_of_birth="2000-06-01")
+    db.session.add(
+        ReportingProfile(invitee_id=person.id, gender="self_described", gender_text="my words")
+    )
+    db.session.commit()
+
+    purge_institute(institute)
+    db.session.commit()
+
+    profile = db.session.get(ReportingProfile, person.id)
+    assert person.date_of_birth is None
+    assert (profile.age_group, profile.gender, profile.gender_text) == (
+        "25_29",
+        "self_described",
+        "",
+    )
+    assert profiles.age_group_of(person, profile) == AgeGroup.FROM_25_TO_29
