@@ -8,7 +8,7 @@ from planner.documents.models import LetterSettings
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
-from planner.reports.models import ReportingProfile, ReturningMatch
+from planner.reports.models import FollowUp, FollowUpSettings, ReportingProfile, ReturningMatch
 from planner.security.models import AuditEvent
 from planner.travel.models import (
     Hotel,
@@ -28,6 +28,8 @@ __all__ = [
     "CertificateSettings",
     "CheckinPass",
     "FeedLink",
+    "FollowUp",
+    "FollowUpSettings",
     "Hotel",
     "Institute",
     "Invitee",

@@ -2,7 +2,7 @@
 
 Revision ID: i15_attendance
 Revises: 0be0baef84ff
-Create Date: 2026-12-03 08:06:18.555676
+Create Date: 2026-12-03 08:34:15.069438
 
 """
 from alembic import op
@@ -29,6 +29,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_certificate_settings_institute_id_institute'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('institute_id', name=op.f('pk_certificate_settings'))
     )
+    op.create_table('follow_up_settings',
+    sa.Column('institute_id', sa.Integer(), nullable=False),
+    sa.Column('months', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_follow_up_settings_institute_id_institute'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('institute_id', name=op.f('pk_follow_up_settings'))
+    )
     op.create_table('certificate',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('institute_id', sa.Integer(), nullable=False),
@@ -52,6 +58,27 @@ def upgrade():
     sa.PrimaryKeyConstraint('invitee_id', name=op.f('pk_checkin_pass')),
     sa.UniqueConstraint('code', name=op.f('uq_checkin_pass_code'))
     )
+    op.create_table('follow_up',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('institute_id', sa.Integer(), nullable=False),
+    sa.Column('invitee_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ran_training', sa.Boolean(), nullable=True),
+    sa.Column('trainings', sa.Integer(), nullable=True),
+    sa.Column('people_reached', sa.Integer(), nullable=True),
+    sa.Column('countries', sa.String(length=100), nullable=False),
+    sa.ForeignKeyConstraint(['institute_id'], ['institute.id'], name=op.f('fk_follow_up_institute_id_institute'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invitee_id'], ['invitee.id'], name=op.f('fk_follow_up_invitee_id_invitee'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up')),
+    sa.UniqueConstraint('invitee_id', name=op.f('uq_follow_up_invitee_id')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_follow_up_token_hash'))
+    )
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_follow_up_institute_id'), ['institute_id'], unique=False)
+
     op.create_table('reporting_profile',
     sa.Column('invitee_id', sa.Integer(), nullable=False),
     sa.Column('gender', sa.String(length=20), nullable=True),
@@ -113,7 +140,12 @@ def downgrade():
 
     op.drop_table('returning_match')
     op.drop_table('reporting_profile')
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_follow_up_institute_id'))
+
+    op.drop_table('follow_up')
     op.drop_table('checkin_pass')
     op.drop_table('certificate')
+    op.drop_table('follow_up_settings')
     op.drop_table('certificate_settings')
     # ### end Alembic commands ###

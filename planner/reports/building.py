@@ -66,6 +66,8 @@ class Report:
     total_suppressed: bool
     breakdowns: list[Breakdown] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    follow_up: Breakdown | None = None
+    follow_up_where: Breakdown | None = None
 
     @property
     def total_shown(self) -> str:
@@ -207,8 +209,8 @@ def build_report(institutes: list[Institute], earlier: list[Institute] | None = 
         )
         cells = tuple(Cell(k, _label(key, k), counts[k], hidden[k]) for k in order)
         report.breakdowns.append(Breakdown(key, str(title), cells))
+    _add_follow_up(report, institutes)
     report.missing = [
-        str(_l("Follow-up figures (trainings given since, people reached) are not collected yet.")),
         str(
             _l(
                 "Returning people are recognised among earlier institutes that share a team "
@@ -218,6 +220,48 @@ def build_report(institutes: list[Institute], earlier: list[Institute] | None = 
         ),
     ]
     return report
+
+
+def _add_follow_up(report: Report, institutes: list[Institute]) -> None:
+    """The follow-up answers: numbers only. With fewer than five answers nothing but the
+    number asked is shown, since a sum of one or two answers is someone's answer."""
+    from planner.reports.followup import OTHER, figures
+
+    found = figures(institutes)
+    if not found.asked:
+        report.missing.insert(
+            0, str(_l("No follow-up questions were sent for these institutes yet."))
+        )
+        return
+    few = found.answered < SMALL_CELL
+    # Sums of fewer than five people's answers would be their answers: hidden with the count.
+    few_trainers = few or 0 < found.ran_training < SMALL_CELL
+    rows = [
+        ("asked", _l("Asked"), found.asked, False),
+        ("answered", _l("Answered"), found.answered, few),
+        ("ran_training", _l("Gave a training since"), found.ran_training, few_trainers),
+        ("trainings", _l("Trainings given"), found.trainings, few_trainers),
+        ("people_reached", _l("People reached by them"), found.people_reached, few_trainers),
+    ]
+    report.follow_up = Breakdown(
+        "follow_up",
+        str(_l("Follow-up after the institute")),
+        tuple(Cell(key, str(label), n, hidden) for key, label, n, hidden in rows),
+    )
+    hidden = suppress(found.countries)
+    report.follow_up_where = Breakdown(
+        "follow_up_where",
+        str(_l("Where they trained (people answering)")),
+        tuple(
+            Cell(
+                code,
+                str(_l("Another country")) if code == OTHER else (country_name(code) or code),
+                n,
+                few or hidden[code],
+            )
+            for code, n in sorted(found.countries.items(), key=lambda kv: -kv[1])
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -256,6 +300,7 @@ def csv_rows(report: Report) -> tuple[list[str], list[list[str]]]:
     """The CSV's header and rows: one row per cell, the same numbers as the page."""
     header = [str(_l("Breakdown")), str(_l("Category")), str(_l("People"))]
     rows = [[str(_l("Total")), "", report.total_shown]]
-    for breakdown in report.breakdowns:
+    extra = [b for b in (report.follow_up, report.follow_up_where) if b is not None]
+    for breakdown in [*report.breakdowns, *extra]:
         rows.extend([breakdown.title, cell.label, cell.shown] for cell in breakdown.cells)
     return header, rows

@@ -1,7 +1,7 @@
 """Demo: a finished 2026 institute with attendance, certificates, reporting answers and people
 who come back to the 2027 one, so the donor report shows real numbers. Everyone is invented."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -115,6 +115,7 @@ def seed(institute, organizer) -> None:
     )
     db.session.flush()
     certificates.issue(earlier, organizer)
+    _follow_up_answers(earlier, people)
     _answers_for_the_2027_institute(institute)
 
 
@@ -136,5 +137,32 @@ def _answers_for_the_2027_institute(institute) -> None:
                 gender="woman" if n % 7 else "man",
                 setting=settings[n % len(settings)],
                 sector=sectors[n % len(sectors)],
+            )
+        )
+
+
+def _follow_up_answers(earlier, people) -> None:
+    """The 2026 follow-up went out six months later; most answered."""
+    from planner.reports.models import FollowUp, FollowUpSettings
+    from planner.security.tokens import hash_token, new_token
+
+    db.session.add(FollowUpSettings(institute_id=earlier.id, months=6))
+    sent = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    places = ("KZ", "KG", "TJ", "UZ", "AZ")
+    for n, (person, _g, _s, _sector) in enumerate(people):
+        answered = n % 4 != 3
+        ran = answered and n % 5 != 2
+        db.session.add(
+            FollowUp(
+                institute_id=earlier.id,
+                invitee_id=person.id,
+                token_hash=hash_token(new_token()),  # the demo keeps no usable link
+                sent_at=sent,
+                expires_at=sent + timedelta(days=120),
+                answered_at=sent + timedelta(days=1 + n % 9) if answered else None,
+                ran_training=ran if answered else None,
+                trainings=1 + n % 4 if ran else None,
+                people_reached=12 + (n * 7) % 30 if ran else None,
+                countries=places[n % len(places)] if ran else "",
             )
         )

@@ -80,3 +80,40 @@ class ReturningMatch(db.Model):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowUpSettings(db.Model):
+    """How many months after the institute's last day the follow-up questions go out."""
+
+    __tablename__ = "follow_up_settings"
+
+    institute_id: Mapped[int] = mapped_column(
+        ForeignKey("institute.id", ondelete="CASCADE"), primary_key=True
+    )
+    months: Mapped[int] = mapped_column(default=6)
+
+
+class FollowUp(db.Model):
+    """The follow-up questions sent to one participant at a personal secret link, and the
+    answers. Only the SHA-256 of the link's token is stored; answers hold numbers and
+    country codes, never names."""
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institute_id: Mapped[int] = mapped_column(
+        ForeignKey("institute.id", ondelete="CASCADE"), index=True
+    )
+    invitee_id: Mapped[int] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ran_training: Mapped[bool | None]
+    trainings: Mapped[int | None]
+    people_reached: Mapped[int | None]
+    countries: Mapped[str] = mapped_column(String(100), default="")  # ISO codes, comma-separated
+
+    invitee: Mapped["Invitee"] = relationship()  # noqa: F821

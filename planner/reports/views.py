@@ -1,18 +1,31 @@
 """Pages of the reports package: the reporting profile (/me/ and organizers), the donor report."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from planner.documents import render
-from planner.extensions import db
+from planner.extensions import db, limiter
 from planner.institutes.access import institute_view
 from planner.invitations.access import invitee_view
 from planner.invitations.models import RsvpStatus
-from planner.invitations.services import get_invitee
-from planner.reports import building, profiles, returning
-from planner.reports.forms import ProfileForm, RangeForm
+from planner.invitations.services import get_invitee, mail_locale
+from planner.reports import building, followup, profiles, returning
+from planner.reports.forms import FollowUpForm, FollowUpSettingsForm, ProfileForm, RangeForm
 from planner.sections import add_section, panel
 from planner.security import audit
 from planner.security.csvsafe import csv_text
@@ -182,6 +195,8 @@ def _institute_report(institute, fmt: str):
         template="reports/institute.html",
         institute=institute,
         heading=institute.title,
+        follow_up_form=FollowUpSettingsForm(obj=followup.settings_of(institute)),
+        follow_up_due=followup.due_on(institute),
     )
 
 
@@ -238,3 +253,88 @@ def range_report_pdf():
 @login_required
 def range_report_csv():
     return _range_report("csv")
+
+
+# --- follow-up -----------------------------------------------------------------------------
+
+
+@bp.post(f"{ORG}/report/follow-up")
+@institute_view("editor")
+def follow_up_settings(institute):
+    form = FollowUpSettingsForm()
+    if form.validate_on_submit():
+        settings = followup.settings_of(institute)
+        settings.months = form.months.data
+        db.session.add(settings)
+        audit.record("follow_up.settings_saved", institute=institute, organizer=current_user)
+        db.session.commit()
+        flash(_("The follow-up setting is saved."), "success")
+    else:
+        flash(_("The number of months must be from 1 to 36."), "danger")
+    return redirect(url_for("reports.report", slug=institute.slug))
+
+
+@bp.post(f"{ORG}/report/follow-up/send")
+@institute_view("editor")
+def send_follow_ups(institute):
+    today = datetime.now(institute.zone).date()
+    count = followup.send(institute, today=today, organizer=current_user)
+    db.session.commit()
+    if count:
+        flash(_("%(n)s follow-up messages are in the outbox.", n=count), "success")
+    else:
+        flash(_("Nothing to send: not due yet, or everyone was asked already."), "info")
+    return redirect(url_for("reports.report", slug=institute.slug))
+
+
+def _where_choices():
+    from planner.formatting import country_name
+
+    return [
+        *((code, country_name(code)) for code in followup.WHERE_CHOICES),
+        (followup.OTHER, _("Another country")),
+    ]
+
+
+@bp.route("/r/<token>/follow-up", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def follow_up(token: str):
+    """The personal follow-up form. A GET changes nothing (mail scanners follow links)."""
+    found = followup.find(token)
+    if found is None:
+        abort(404)
+    invitee = found.invitee
+    if "lang" not in session:
+        g.locale = mail_locale(invitee.language)
+    form = FollowUpForm()
+    form.countries.choices = _where_choices()
+    if request.method == "GET" and found.answered_at is not None:
+        form.ran_training.data = "yes" if found.ran_training else "no"
+        form.trainings.data = found.trainings
+        form.people_reached.data = found.people_reached
+        form.countries.data = [c for c in found.countries.split(",") if c]
+    if form.validate_on_submit():
+        followup.answer(
+            found,
+            followup.Answers(
+                ran_training=form.ran_training.data == "yes",
+                trainings=form.trainings.data,
+                people_reached=form.people_reached.data,
+                countries=form.countries.data or [],
+            ),
+        )
+        db.session.commit()
+        return render_template("reports/follow_up_thanks.html", institute=invitee.institute)
+    return render_template("reports/follow_up.html", form=form, institute=invitee.institute), (
+        400 if form.errors else 200
+    )
+
+
+@bp.cli.command("send-follow-ups")
+def send_follow_ups_command():
+    """Queue the follow-up questions of every institute whose follow-up is due."""
+    import click
+
+    count = followup.send_all_due(date.today())
+    db.session.commit()
+    click.echo(f"{count} follow-up messages queued.")

@@ -35,6 +35,8 @@ ORGANIZER_ROUTES = [
     ("reports.report_csv", "GET", "report.csv", "viewer"),
     ("reports.confirm_match", "POST", "invitees/{invitee}/returning/{earlier}/confirm", "editor"),
     ("reports.reject_match", "POST", "invitees/{invitee}/returning/{earlier}/reject", "editor"),
+    ("reports.follow_up_settings", "POST", "report/follow-up", "editor"),
+    ("reports.send_follow_ups", "POST", "report/follow-up/send", "editor"),
 ]
 INVITEE_ROUTES = [
     ("reports.my_profile", "GET", "/me/profile"),
@@ -47,7 +49,12 @@ ACCOUNT_ROUTES = [
     ("reports.range_report_pdf", "GET", "/reports/report.pdf"),
     ("reports.range_report_csv", "GET", "/reports/report.csv"),
 ]
-PUBLIC_ROUTES = [("attendance.verify", "GET", "/verify/{code}")]
+# Public, or behind a secret link (tested in tests/reports/test_follow_up.py too).
+PUBLIC_ROUTES = [
+    ("attendance.verify", "GET", "/verify/{code}"),
+    ("reports.follow_up", "GET", "/r/{token}/follow-up"),
+    ("reports.follow_up", "POST", "/r/{token}/follow-up"),
+]
 ENDPOINTS = {r[0] for r in ORGANIZER_ROUTES + INVITEE_ROUTES + ACCOUNT_ROUTES + PUBLIC_ROUTES}
 RANK = {"viewer": 0, "editor": 1, "owner": 2}
 
@@ -190,3 +197,13 @@ def test_verification_is_public_and_shows_no_more(client, world):
     response = client.get(f"/verify/{world.ids['code']}")
     assert response.status_code == 200
     assert world.invitee.email not in response.get_data(as_text=True)
+
+
+def test_a_follow_up_link_opens_only_with_its_own_token(client, world):
+    from planner.reports import followup
+
+    followup.send(world.institute, today=date(2028, 1, 1))
+    db.session.commit()
+    for _e, method, path in PUBLIC_ROUTES[1:]:
+        assert call(client, method, path.format(token="A" * 43)).status_code == 404
+        assert call(client, method, path.format(token="short")).status_code == 404

@@ -26,3 +26,6 @@ def test_demo_report_has_attendance_certificates_and_returning_people(app):
     old = building.build_report([earlier])
     days = {c.key: c.count for b in old.breakdowns if b.key == "days" for c in b.cells}
     assert days["4"] == 19 and old.total == 28
+    follow_up = {c.key: c.shown for c in old.follow_up.cells}
+    assert follow_up["asked"] == "28" and follow_up["answered"] == "21"
+    assert int(follow_up["people_reached"]) > 100
