@@ -122,3 +122,36 @@ def decide(invitee: Invitee, earlier_invitee_id: int, *, same: bool, organizer) 
         invitee=invitee,
     )
     return True
+
+
+def reuse_details(invitee: Invitee, earlier_invitee_id: int, *, organizer) -> bool:
+    """Copy the non-sensitive details of a recognised earlier record where this one has none:
+    the organization and the reporting answers (gender, urban/rural, sector). Passport data,
+    dates of birth, contacts and needs never carry over. False if the record is not a
+    recognised (e-mail or confirmed) match."""
+    from planner.reports.models import ReportingProfile
+
+    recognised = {r.invitee_id for r in history_of(invitee) if r.decision == "confirmed"}
+    if earlier_invitee_id not in recognised:
+        return False
+    earlier = db.session.get(Invitee, earlier_invitee_id)
+    if not invitee.organization and earlier.organization:
+        invitee.organization = earlier.organization
+    old = db.session.get(ReportingProfile, earlier.id)
+    if old is not None:
+        profile = db.session.get(ReportingProfile, invitee.id)
+        if profile is None:
+            profile = ReportingProfile(invitee_id=invitee.id)
+            db.session.add(profile)
+        for field in ("gender", "setting", "sector"):
+            if getattr(profile, field) is None:
+                setattr(profile, field, getattr(old, field))
+        if profile.gender == old.gender and not profile.gender_text:
+            profile.gender_text = old.gender_text
+    audit.record(
+        "returning.details_reused",
+        institute=invitee.institute,
+        organizer=organizer,
+        invitee=invitee,
+    )
+    return True

@@ -139,6 +139,17 @@ def reject_match(institute, invitee_id: int, earlier_id: int):
     return _decide(institute, invitee_id, earlier_id, same=False)
 
 
+@bp.post(f"{ORG}/invitees/<int:invitee_id>/returning/<int:earlier_id>/reuse")
+@institute_view("editor")
+def reuse_details(institute, invitee_id: int, earlier_id: int):
+    invitee = get_invitee(institute, invitee_id) or abort(404)
+    if not returning.reuse_details(invitee, earlier_id, organizer=current_user):
+        abort(404)
+    db.session.commit()
+    flash(_("The organization and reporting answers of the earlier record are copied."), "success")
+    return redirect(url_for("invitations.detail", slug=institute.slug, invitee_id=invitee.id))
+
+
 def _decide(institute, invitee_id: int, earlier_id: int, *, same: bool):
     invitee = get_invitee(institute, invitee_id) or abort(404)
     if not returning.decide(invitee, earlier_id, same=same, organizer=current_user):

@@ -35,6 +35,7 @@ ORGANIZER_ROUTES = [
     ("reports.report_csv", "GET", "report.csv", "viewer"),
     ("reports.confirm_match", "POST", "invitees/{invitee}/returning/{earlier}/confirm", "editor"),
     ("reports.reject_match", "POST", "invitees/{invitee}/returning/{earlier}/reject", "editor"),
+    ("reports.reuse_details", "POST", "invitees/{invitee}/returning/{earlier}/reuse", "editor"),
     ("reports.follow_up_settings", "POST", "report/follow-up", "editor"),
     ("reports.send_follow_ups", "POST", "report/follow-up/send", "editor"),
 ]

@@ -88,3 +88,35 @@ def test_only_a_real_candidate_can_be_confirmed(client, login, institute, organi
     assert client.post(url).status_code == 404
     db.session.expire_all()
     assert building.returning_ids(institute) == set()
+
+
+def test_reusing_details_copies_only_non_sensitive_ones(client, login, institute, organizer):
+    from planner.reports.models import ReportingProfile
+
+    before = earlier_of(organizer)
+    old = factories.make_invitee(
+        before,
+        email="same@example.org",
+        organization="Women's Voice (fictional)",
+        passport_number="N5550001",
+        date_of_birth="1990-02-03",
+        phone="+996 555 000 111",
+        dietary_needs="halal",
+        rsvp_status=RsvpStatus.CONFIRMED,
+    )
+    db.session.add(ReportingProfile(invitee_id=old.id, gender="woman", sector="media"))
+    person = factories.make_invitee(institute, email="same@example.org", organization="", phone="")
+    stranger = factories.make_invitee(before, rsvp_status=RsvpStatus.CONFIRMED)
+    db.session.commit()
+    login(organizer)
+    base = f"/institutes/{institute.slug}/invitees/{person.id}/returning"
+
+    assert client.post(f"{base}/{stranger.id}/reuse").status_code == 404
+    assert client.post(f"{base}/{old.id}/reuse").status_code == 302
+
+    db.session.expire_all()
+    profile = db.session.get(ReportingProfile, person.id)
+    assert person.organization == "Women's Voice (fictional)"
+    assert (profile.gender, profile.sector) == ("woman", "media")
+    assert person.passport_number is None and person.date_of_birth is None
+    assert person.phone == "" and person.dietary_needs == ""
