@@ -105,8 +105,19 @@ def profiles_by_invitee(invitee_ids: list[int]) -> dict[int, ReportingProfile]:
 
 
 def keep_for_report(institute) -> None:
-    """Before retention removes dates of birth: keep each age group (a count, not a date) and
-    drop self-descriptions, so the donor report still adds up and identifies no one."""
+    """Before retention removes dates of birth: keep each age group (a count, not a date),
+    drop self-descriptions and end the follow-up links, so the donor report still adds up
+    and identifies no one."""
+    from sqlalchemy import update
+
+    from planner.db import utcnow
+    from planner.reports.models import FollowUp
+
+    db.session.execute(
+        update(FollowUp)
+        .where(FollowUp.institute_id == institute.id, FollowUp.expires_at > utcnow())
+        .values(expires_at=utcnow())
+    )
     people = list(db.session.scalars(select(Invitee).where(Invitee.institute_id == institute.id)))
     answers = profiles_by_invitee([p.id for p in people])
     for person in people:

@@ -156,3 +156,15 @@ def test_organizer_sets_the_months_and_sends(client, login, organizer, institute
     assert db.session.get(FollowUpSettings, institute.id).months == 1
     client.post(f"{url}/send")  # the institute is in 2027: not due yet
     assert db.session.scalars(select(FollowUp)).all() == []
+
+
+def test_retention_ends_the_follow_up_links(client, institute):
+    from planner.retention import purge_institute
+
+    confirmed(institute, language="en")
+    followup.send(institute, today=date(2028, 1, 1))
+    db.session.commit()
+    path = LINK.search(db.session.scalars(select(OutboundEmail)).one().body_text).group(1)
+    purge_institute(institute)
+    db.session.commit()
+    assert client.get(path).status_code == 404
