@@ -1,5 +1,6 @@
 """Certificates of participation: the eligibility rule, issuing, revoking, verifying, sending."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -134,8 +135,11 @@ def restore(certificate: Certificate, organizer) -> None:
         )
 
 
+CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def by_code(code: str) -> Certificate | None:
-    if not code or len(code) > 32:
+    if not code or not CODE.fullmatch(code):  # NUL and the like never reach the database
         return None
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 

@@ -1,5 +1,6 @@
 """Check-in codes, marking attendance, the presence rule and the rows of sign-in sheets."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus, search_key
 
 DAY = "day"
+CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")  # what token_urlsafe makes
 SEARCH_LIMIT = 30
 
 
@@ -78,7 +80,7 @@ def find_for_checkin(
 ) -> list[CheckinRow]:
     """Confirmed people whose name (any script), passport name or e-mail contains the query,
     or whose check-in code is exactly the query (a scanned or typed badge)."""
-    query = (query or "").strip()
+    query = (query or "").replace("\x00", "").strip()
     if not query:
         return []
     by_code = select(CheckinPass.invitee_id).where(CheckinPass.code == query[:32])
@@ -132,8 +134,10 @@ def mark(
     if day not in institute.days:
         raise MarkRefused("day")
     if code:
-        invitee_id = db.session.scalar(
-            select(CheckinPass.invitee_id).where(CheckinPass.code == code[:32])
+        invitee_id = (
+            db.session.scalar(select(CheckinPass.invitee_id).where(CheckinPass.code == code))
+            if CODE.fullmatch(code)
+            else None
         )
     invitee = (
         db.session.scalar(select(Invitee).where(*_checked_in(institute), Invitee.id == invitee_id))

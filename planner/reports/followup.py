@@ -7,6 +7,7 @@ never shows who answered what.
 """
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,6 +23,7 @@ from planner.reports.models import FollowUp, FollowUpSettings
 from planner.security import audit
 from planner.security.tokens import hash_token, new_token
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
 LINK_LIFETIME = timedelta(days=120)
 # Where trainings are usually given; anything else is "another country".
 WHERE_CHOICES = ("KZ", "KG", "TJ", "UZ", "TM", "AZ", "AF", "MN", "RU", "GE", "AM")
@@ -108,7 +110,7 @@ def send_all_due(today: date) -> int:
 
 
 def find(token: str) -> FollowUp | None:
-    if not token or len(token) > 100:
+    if not token or not TOKEN.fullmatch(token):
         return None
     follow_up = db.session.scalar(select(FollowUp).where(FollowUp.token_hash == hash_token(token)))
     if (

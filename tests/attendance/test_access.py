@@ -34,8 +34,9 @@ ORGANIZER_ROUTES = [
     ("reports.report_pdf", "GET", "report.pdf", "viewer"),
     ("reports.report_csv", "GET", "report.csv", "viewer"),
     ("reports.confirm_match", "POST", "invitees/{invitee}/returning/{earlier}/confirm", "editor"),
-    ("reports.reject_match", "POST", "invitees/{invitee}/returning/{earlier}/reject", "editor"),
+    # After confirming and before rejecting: only a recognised record can be reused.
     ("reports.reuse_details", "POST", "invitees/{invitee}/returning/{earlier}/reuse", "editor"),
+    ("reports.reject_match", "POST", "invitees/{invitee}/returning/{earlier}/reject", "editor"),
     ("reports.follow_up_settings", "POST", "report/follow-up", "editor"),
     ("reports.send_follow_ups", "POST", "report/follow-up/send", "editor"),
 ]

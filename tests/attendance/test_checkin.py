@@ -229,3 +229,16 @@ def test_attendance_page_counts_per_day_and_session(client, login, organizer, in
     login(organizer)
     assert client.get(f"/institutes/{institute.slug}/attendance/").status_code == 200
     assert client.get(f"/institutes/{institute.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("text", ["\x00", "ай\x00гуль", "%00"])
+def test_odd_characters_in_a_search_or_code_are_harmless(client, login, organizer, institute, text):
+    login(organizer)
+    url = f"/institutes/{institute.slug}/checkin/"
+    assert client.get(url, query_string={"q": text}).status_code == 200
+    response = client.post(
+        f"{url}mark",
+        data={"code": text, "day": "2027-04-12"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code in (400, 422)

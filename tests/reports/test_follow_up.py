@@ -168,3 +168,8 @@ def test_retention_ends_the_follow_up_links(client, institute):
     purge_institute(institute)
     db.session.commit()
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["%00" * 20, "a" * 101, "short"])
+def test_odd_tokens_are_404(client, db, token):
+    assert client.get(f"/r/{token}/follow-up").status_code == 404
