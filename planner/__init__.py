@@ -24,6 +24,8 @@ BLUEPRINT_MODULES = (
     "planner.backup.cli",
     "planner.accounts.views",
     "planner.publishing.views",
+    "planner.attendance.views",
+    "planner.reports.views",
 )
 
 
