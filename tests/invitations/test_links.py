@@ -2,10 +2,10 @@
 
 import http.cookiejar
 import logging
+import re
 import threading
 import urllib.parse
 import urllib.request
-import re
 from datetime import date, timedelta
 
 import pytest
