@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from planner.auth.models import TeamRole
 from planner.auth.passwords import MIN_PASSWORD_LENGTH
+from planner.i18n import INVITEE_LOCALES, autonym
 
 
 class LoginForm(FlaskForm):
@@ -47,5 +48,6 @@ class ChangeRoleForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[("en", "English"), ("ru", "Русский")])
+    # Every language some page speaks: organizer pages then keep to English and Russian.
+    lang = SelectField(_l("Language"), choices=[(code, autonym(code)) for code in INVITEE_LOCALES])
     next = StringField()

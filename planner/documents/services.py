@@ -12,6 +12,7 @@ from planner.db import utcnow
 from planner.documents.models import LetterSettings
 from planner.documents.render import upload_root
 from planner.extensions import db
+from planner.i18n import invitee_locale
 from planner.institutes.models import Institute
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
@@ -185,7 +186,7 @@ def send_letter(institute: Institute, case: VisaCase, *, by) -> None:
         raise LetterNotReady(str(error)) from error
     if case.letter_sent_at is None:
         case.letter_sent_at = utcnow()
-    locale = invitee.language if invitee.language in current_app.config["LANGUAGES"] else "en"
+    locale = invitee_locale(invitee.language)
     subject, text, html = render_email(
         "documents/email/letter_ready",
         locale,

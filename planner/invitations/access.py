@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from planner.db import utcnow
 from planner.extensions import db
+from planner.i18n import invitee_locale
 from planner.invitations.models import AccessLink, Invitee, LinkPurpose
 from planner.security.tokens import hash_token
 
@@ -89,11 +90,8 @@ def invitee_view(view):
         if invitee is None:
             abort(404)
         g.invitee = invitee
-        if "lang" not in session:
-            from planner.invitations.services import mail_locale
-
-            # kk, ky, uz, tg read Russian pages until their catalogs exist.
-            g.locale = mail_locale(invitee.language)
+        g.invitee_audience = True
+        g.locale = invitee_locale(invitee.language)  # the switcher's choice still comes first
         return view(invitee, **kwargs)
 
     return wrapper
