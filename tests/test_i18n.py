@@ -182,3 +182,39 @@ def test_form_errors_in_a_language_wtforms_does_not_speak(app, db, institute, in
     page = client.post("/me/details", data={"passport_name": ""}).get_data(as_text=True)
     assert _in(app, "tg", "This field is required.") in page
     assert "This field is required." not in page
+
+
+@pytest.mark.parametrize("locale", i18n.INVITEE_ONLY_LOCALES)
+def test_invitation_and_answer_mails_are_in_the_invitees_language(app, db, institute, locale):
+    from planner.formatting import format_date_range
+    from planner.invitations import services
+
+    invitee = factories.make_invitee(institute, language=locale, full_name="Нигора Юсупова")
+    with app.test_request_context():
+        used, subject, text, html = services.compose(
+            "invitation", invitee, url="https://planner.test/r/x"
+        )
+        dates = format_date_range(institute.start_date, institute.end_date, locale=locale)
+        with force_locale(locale):
+            expected_subject = gettext(
+                "Invitation: %(title)s, %(dates)s", title=institute.title, dates=dates
+            )
+            dear = gettext("Dear %(name)s,", name="Нигора Юсупова")
+    assert used == locale
+    assert subject.split() == expected_subject.split()  # a subject has plain spaces
+    assert dear in text and dear in html
+    assert "Dear " not in text
+
+
+def test_the_personal_calendar_feed_speaks_the_invitees_language(app, db, institute):
+    from icalendar import Calendar
+
+    from planner.calendar import services as calendar_services
+
+    invitee = factories.make_invitee(institute, language="ky", rsvp_status=RsvpStatus.CONFIRMED)
+    link = calendar_services.issue_feed_link(invitee)
+    db.session.commit()
+    token = calendar_services.feed_token(link)
+    body = app.test_client().get(f"/feeds/{token}.ics").data
+    name = str(Calendar.from_ical(body)["X-WR-CALNAME"])
+    assert name == _in(app, "ky", "%(title)s · my program", title=institute.title)
