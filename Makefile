@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 PO_FILES := $(shell find planner -path '*/translations/*/LC_MESSAGES/*.po')
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install translations js-deps migration lint format migrations-check pytest pytest-postgres bench extract-messages clean
+.PHONY: run test install translations js-deps migration lint format migrations-check pytest pytest-postgres bench extract-messages missing-messages update-invitee-catalogs a11y-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,15 @@ CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/secu
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot $(CORE_SOURCES)
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching
+
+# Invitee-facing strings (planner/i18n.py INVITEE_SOURCES) are also in kk, ky, uz, tg and az
+# catalogs. missing-messages lists, per package and language, what is still untranslated;
+# update-invitee-catalogs adds new invitee strings there as empty entries (then translate them).
+missing-messages: install
+	$(BIN)/python -m planner.i18n
+
+update-invitee-catalogs: install
+	$(BIN)/python -m planner.i18n update
 
 clean:
 	rm -rf $(VENV) $(MO_FILES)
