@@ -37,7 +37,7 @@ test: install translations js-deps lint migrations-check pytest pytest-postgres
 
 # ical.js reads our feeds in a test as a second, independent iCalendar parser.
 JS_CHECK := tests/calendar/js
-js-deps: $(JS_CHECK)/node_modules/.package-lock.json
+js-deps: $(JS_CHECK)/node_modules/.package-lock.json a11y-deps
 
 $(JS_CHECK)/node_modules/.package-lock.json: $(JS_CHECK)/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix $(JS_CHECK) --no-audit --no-fund --silent; \
@@ -76,6 +76,14 @@ migration: install
 
 bench: install translations
 	$(BIN)/python -m bench.run
+
+# axe-core: the accessibility crawl (tests/a11y) injects it into every page it visits.
+A11Y_JS := tests/a11y/js
+a11y-deps: $(A11Y_JS)/node_modules/.package-lock.json
+
+$(A11Y_JS)/node_modules/.package-lock.json: $(A11Y_JS)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(A11Y_JS) --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility crawl will be skipped"; fi
 
 # The main catalog covers the shared code and templates; every package keeps its own catalog
 # (planner/<package>/translations), refreshed the same way with its own paths.
