@@ -76,7 +76,7 @@ def test_cross_zone_leg_is_shown_in_the_local_time_of_each_end(
 
     assert format_moment(datetime(2027, 4, 10, 23, 55), "en") in html
     assert "Asia/Amman (UTC+03:00)" in html
-    assert "11 Apr 2027, 06:40" in html
+    assert format_moment(datetime(2027, 4, 11, 6, 40), "en") in html
     assert "Asia/Almaty (UTC+05:00)" in html
     assert f'datetime="{leg.departs_at.isoformat()}"' in html
 
