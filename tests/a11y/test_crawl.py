@@ -150,7 +150,7 @@ def test_organizer_pages_pass_axe_and_fit_a_phone(demo, live_server, _browser):
         "/institutes/",
     )
     context.close()
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("role", ["participant", "facilitator"])
@@ -177,4 +177,4 @@ def test_invitee_and_facilitator_pages_pass_axe_in_every_language(
         "/",
     )
     context.close()
-    assert problems == []
+    assert not problems, "\n".join(problems)
