@@ -358,6 +358,7 @@ def delete_leg(institute, leg_id: int):
     if ConfirmForm().validate_on_submit():
         services.delete_leg(leg, organizer=current_user)
         db.session.commit()
+        # i18n: invitee
         flash(_("The travel leg is deleted."), "success")
     return redirect(url_for("travel.legs.invitee", slug=institute.slug, invitee_id=invitee_id))
 
@@ -893,6 +894,7 @@ def me_travel(invitee):
 def me_new_leg(invitee):
     form = _leg_form(invitee)
     if _save_leg(form, invitee, None, by_invitee=True):
+        # i18n: invitee
         flash(_("Thank you: your travel leg is saved."), "success")
         return redirect(url_for("travel.me.index"))
     return render_template(
@@ -906,6 +908,7 @@ def me_edit_leg(invitee, leg_id: int):
     leg = _my_leg(invitee, leg_id)
     form = _leg_form(invitee, leg)
     if _save_leg(form, invitee, leg, by_invitee=True):
+        # i18n: invitee
         flash(_("Thank you: your travel leg is saved."), "success")
         return redirect(url_for("travel.me.index"))
     return render_template(
@@ -920,6 +923,7 @@ def me_delete_leg(invitee, leg_id: int):
     if ConfirmForm().validate_on_submit():
         services.delete_leg(leg, by_invitee=True)
         db.session.commit()
+        # i18n: invitee
         flash(_("The travel leg is deleted."), "success")
     return redirect(url_for("travel.me.index"))
 
@@ -935,6 +939,7 @@ def me_request_letter(invitee):
             flash(str(error), "warning")
         else:
             db.session.commit()
+            # i18n: invitee
             flash(_("Your request for an invitation letter is sent to the organizers."), "success")
     return redirect(url_for("travel.me.index"))
 
