@@ -28,7 +28,7 @@ from planner.reports import building, followup, profiles, returning
 from planner.reports.forms import FollowUpForm, FollowUpSettingsForm, ProfileForm, RangeForm
 from planner.sections import add_section, panel
 from planner.security import audit
-from planner.security.csvsafe import csv_text
+from planner.security.csvsafe import csv_filename, csv_text
 
 bp = Blueprint("reports", __name__)
 
@@ -171,7 +171,8 @@ def _report_response(report, fmt: str, filename: str, **page):
         response = Response(
             csv_text(header, rows).encode("utf-8"), content_type="text/csv; charset=utf-8"
         )
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        # One separator for every export, named in the file name (planner/security/csvsafe.py).
+        response.headers["Content-Disposition"] = f'attachment; filename="{csv_filename(filename)}"'
         response.headers["Cache-Control"] = "private, no-store"
         return response
     charts = {b.key: building.chart(b) for b in report.breakdowns}
