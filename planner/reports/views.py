@@ -96,12 +96,14 @@ def _labels() -> dict:
 @invitee_view
 def my_profile(invitee):
     if invitee.rsvp_status != RsvpStatus.CONFIRMED:
+        # i18n: invitee
         flash(_("Please confirm your participation first."), "info")
         return redirect(url_for("invitations.me"))
     form = _profile_form(invitee)
     if form.validate_on_submit():
         profiles.save_profile(invitee, _answers(form))
         db.session.commit()
+        # i18n: invitee
         flash(_("Thank you, your answers are saved."), "success")
         return redirect(url_for("invitations.me"))
     return render_template(
@@ -304,6 +306,7 @@ def _where_choices():
 
     return [
         *((code, country_name(code)) for code in followup.WHERE_CHOICES),
+        # i18n: invitee
         (followup.OTHER, _("Another country")),
     ]
 
