@@ -99,6 +99,13 @@ def _tables() -> list[Table]:
     return [t for t in db.metadata.sorted_tables if t.name not in EXCLUDED]
 
 
+def _key(table: Table):
+    """The table's one primary-key column: a surrogate ``id``, or a foreign key for tables that
+    hold one row per institute or invitee (settings, profiles, check-in passes)."""
+    (column,) = table.primary_key.columns
+    return column
+
+
 def _owned_id_queries(institute_id: int) -> dict[str, object]:
     """For each owned table, a SELECT of the ids of its rows that belong to the institute."""
     queries: dict[str, object] = {}
@@ -114,7 +121,7 @@ def _owned_id_queries(institute_id: int) -> dict[str, object]:
             if fk.column.table.name in queries
         ]
         if links:
-            queries[table.name] = select(table.c.id).where(or_(*links))
+            queries[table.name] = select(_key(table)).where(or_(*links))
     return queries
 
 
@@ -153,7 +160,7 @@ def _column_value(column, value):
 
 def _read_rows(table: Table, where) -> dict:
     columns = [c.name for c in table.columns]
-    rows = db.session.execute(select(table).where(where).order_by(table.c.id)).all()
+    rows = db.session.execute(select(table).where(where).order_by(_key(table))).all()
     return {"columns": columns, "rows": [[_json_value(v) for v in row] for row in rows]}
 
 
@@ -183,7 +190,7 @@ def export_institute(slug: str) -> tuple[bytes, ExportReport]:
     report = ExportReport()
     for table in _tables():
         if table.name in queries:
-            tables[table.name] = _read_rows(table, table.c.id.in_(queries[table.name]))
+            tables[table.name] = _read_rows(table, _key(table).in_(queries[table.name]))
             report.rows[table.name] = len(tables[table.name]["rows"])
     organizer = db.metadata.tables[SHARED]
     organizer_ids = set()
@@ -194,7 +201,9 @@ def export_institute(slug: str) -> tuple[bytes, ExportReport]:
             if fk.column.table.name == SHARED:
                 organizer_ids |= set(
                     db.session.scalars(
-                        select(fk.parent).where(t.c.id.in_(queries[t.name]), fk.parent.is_not(None))
+                        select(fk.parent).where(
+                            _key(t).in_(queries[t.name]), fk.parent.is_not(None)
+                        )
                     )
                 )
     shared = _read_rows(organizer, organizer.c.id.in_(sorted(organizer_ids)))
@@ -314,7 +323,7 @@ def import_institute(data: bytes) -> ImportReport:
         new_ids[table.name] = {}
         for values in content["rows"]:
             row = dict(zip(content["columns"], values, strict=True))
-            new_ids[table.name][row["id"]] = _insert(table, row, new_ids)
+            new_ids[table.name][row[_key(table).name]] = _insert(table, row, new_ids)
         report.rows[table.name] = len(content["rows"])
     report.institute_id = next(iter(new_ids[ROOT].values()))
 
@@ -329,9 +338,10 @@ def import_institute(data: bytes) -> ImportReport:
 
 def _insert(table: Table, row: dict, new_ids: dict[str, dict[int, int]]) -> int:
     values = {}
+    key = _key(table)
     for column in table.columns:
-        if column.name == "id":
-            continue
+        if column is key and not column.foreign_keys:
+            continue  # a new surrogate id; a key that is a foreign key is mapped below
         value = _column_value(column, row[column.name])
         for fk in column.foreign_keys:
             if value is not None:
@@ -342,4 +352,4 @@ def _insert(table: Table, row: dict, new_ids: dict[str, dict[int, int]]) -> int:
                     )
                 value = mapping[value]
         values[column.name] = value
-    return db.session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+    return db.session.execute(insert(table).values(values).returning(key)).scalar_one()

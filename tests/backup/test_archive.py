@@ -52,8 +52,12 @@ def normalized(sealed: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(archive.unseal(sealed))) as zipped:
         manifest = json.loads(zipped.read("manifest.json"))
         files = {e["path"]: zipped.read(f"files/{e['path']}") for e in manifest["files"]}
+    keys = {name: archive._key(db.metadata.tables[name]) for name in manifest["tables"]}
     positions = {
-        name: {row[content["columns"].index("id")]: n for n, row in enumerate(content["rows"])}
+        name: {
+            row[content["columns"].index(keys[name].name)]: n
+            for n, row in enumerate(content["rows"])
+        }
         for name, content in manifest["tables"].items()
     }
     tables = {}
@@ -62,7 +66,8 @@ def normalized(sealed: bytes) -> dict:
         rows = []
         for values in content["rows"]:
             row = dict(zip(content["columns"], values, strict=True))
-            row["id"] = positions[name][row["id"]]
+            if not keys[name].foreign_keys:  # a key that is a foreign key is mapped below
+                row[keys[name].name] = positions[name][row[keys[name].name]]
             for fk in table.foreign_keys:
                 value = row[fk.parent.name]
                 if value is not None:
