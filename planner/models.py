@@ -16,6 +16,7 @@ from planner.travel.models import (
     VisaCase,
     VisaRule,
 )
+from planner.travel.riskstore import Risk
 
 __all__ = [
     "AccessLink",
@@ -29,6 +30,7 @@ __all__ = [
     "Membership",
     "Organizer",
     "OutboundEmail",
+    "Risk",
     "Room",
     "RoomAssignment",
     "Session",

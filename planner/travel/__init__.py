@@ -8,4 +8,7 @@ For other packages:
 - ``risks.load_travel_data(institute)`` is the read snapshot (a fixed number of queries);
   ``overview.manifest(data, "arrival" | "departure")`` and ``overview.rooming_by_night(data)``
   give the printed manifest and rooming list their rows.
+- ``riskstore`` keeps the checks' findings per invitee in the ``risk`` table (refreshed on
+  commit for invitees whose data changed; ``flask rebuild-risks``); ``dashboard`` builds the
+  dashboard panel from SQL aggregates and the first stored risks.
 """

@@ -2,14 +2,16 @@
 
 This module holds the parent blueprint, the shared labels and the panels on shared pages."""
 
+import click
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.institutes.models import Institute
 from planner.invitations.models import RsvpStatus
 from planner.sections import add_section, panel
-from planner.travel import overview, services
+from planner.travel import dashboard, overview, riskstore, services
 from planner.travel.labels import (
     DIRECTION_LABELS,
     MODE_LABELS,
@@ -18,7 +20,7 @@ from planner.travel.labels import (
     VISA_STATUS_LABELS,
 )
 from planner.travel.models import VisaCase
-from planner.travel.risks import all_findings, findings_for, load_travel_data
+from planner.travel.risks import findings_for, load_travel_data
 from planner.travel.views.common import invitee_list_url
 
 bp = Blueprint("travel", __name__, cli_group=None)
@@ -47,18 +49,18 @@ DASHBOARD_RISKS = 8
 
 @panel("dashboard", "travel/_dashboard_panel.html", 20)
 def dashboard_panel(institute):
-    data = load_travel_data(institute)
-    rows = overview.by_nationality(data)
+    # SQL aggregates and stored risks: the cost does not grow with the invitees.
+    rows = dashboard.status_by_nationality(institute)
     if not rows:
         return None
-    findings = all_findings(data)
+    page = dashboard.first_risks(institute, DASHBOARD_RISKS)
     return {
         "rows": rows,
         "chart": overview.stacked_chart(rows),
         "segments": overview.SEGMENTS,
         "colours": overview.SEGMENT_COLOURS,
-        "findings": findings[:DASHBOARD_RISKS],
-        "risk_count": len(findings),
+        "findings": page.findings,
+        "risk_count": page.count,
         "invitee_list_url": invitee_list_url,
     }
 
@@ -83,6 +85,19 @@ def me_panel(invitee):
         return None
     case = db.session.scalar(select(VisaCase).where(VisaCase.invitee_id == invitee.id))
     return {"invitee": invitee, "legs": services.legs_of(invitee), "case": case}
+
+
+@bp.cli.command("rebuild-risks")
+@click.option("--slug", default=None, help="Only this institute.")
+def rebuild_risks_command(slug: str | None) -> None:
+    """Check every invitee again and store the travel risks (all institutes, or one)."""
+    query = select(Institute).order_by(Institute.id)
+    if slug:
+        query = query.where(Institute.slug == slug)
+    for institute in db.session.scalars(query).all():
+        count = riskstore.rebuild(institute)
+        db.session.commit()
+        click.echo(f"{institute.slug}: {count} risks")
 
 
 # The child blueprints import from this package's common module, not from here.
