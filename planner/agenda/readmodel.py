@@ -21,7 +21,6 @@ from datetime import datetime
 from flask import g, has_request_context
 from sqlalchemy import event, exists, func, inspect, select
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import load_only
 
 from planner.agenda.models import (
     BreakoutAssignment,
@@ -34,6 +33,26 @@ from planner.agenda.models import (
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import NOT_COMING, Invitee
+
+# What the program reads of a session: plain columns, never the entity.
+SESSION_COLUMNS = (
+    Session.id,
+    Session.uid,
+    Session.sequence,
+    Session.title,
+    Session.kind,
+    Session.status,
+    Session.starts_local,
+    Session.ends_local,
+    Session.room_id,
+    Session.track,
+    Session.language,
+    Session.interpretation,
+    Session.description,
+    Session.created_at,
+    Session.updated_at,
+    Session.translations,
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +151,7 @@ def _load(institute: Institute, viewer: Invitee | None) -> Program:
         .correlate(Session)
         .scalar_subquery()
     )
-    columns = [Session, Room.name, Room.position, Room.capacity, assigned_count]
+    columns = [*SESSION_COLUMNS, Room.name, Room.position, Room.capacity, assigned_count]
     if viewer is not None:
         columns.append(
             exists().where(
@@ -146,13 +165,15 @@ def _load(institute: Institute, viewer: Invitee | None) -> Program:
         .where(Session.institute_id == institute.id)
         .order_by(Session.starts_local, Session.ends_local, Session.id)
     ).all()
-    team = _facilitators(institute)
+    team = _facilitators(institute, [row.id for row in rows])
     sessions = tuple(_session(row, team, viewer is not None) for row in rows)
     return Program(institute.id, institute.data_version, sessions)
 
 
 def _session(row, team: dict, with_viewer: bool) -> ProgramSession:
-    s, room_name, position, capacity, count = row[:5]
+    s = row  # plain columns (SESSION_COLUMNS, then the room's and the counts)
+    width = len(SESSION_COLUMNS)
+    room_name, position, capacity, count = row[width : width + 4]
     return ProgramSession(
         id=s.id,
         uid=s.uid,
@@ -174,38 +195,44 @@ def _session(row, team: dict, with_viewer: bool) -> ProgramSession:
         participant_count=count or 0,
         created_at=s.created_at,
         updated_at=s.updated_at,
-        viewer_assigned=bool(row[5]) if with_viewer else False,
-        translations=getattr(s, "translations", None) or None,
+        viewer_assigned=bool(row[width + 4]) if with_viewer else False,
+        translations=s.translations or None,
     )
 
 
-def _facilitators(institute: Institute) -> dict[int, list[ProgramFacilitator]]:
+def _facilitators(
+    institute: Institute, session_ids: list[int]
+) -> dict[int, list[ProgramFacilitator]]:
+    # Plain rows, not entities: of invitees only what the naming rule reads. Driven by the
+    # session ids (the unique index on session_id, invitee_id), then each invitee by key.
+    if not session_ids:
+        return {}
     rows = db.session.execute(
-        select(SessionFacilitator.session_id, Invitee)
-        .join(Session, Session.id == SessionFacilitator.session_id)
-        .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)
-        .where(Session.institute_id == institute.id, Invitee.institute_id == institute.id)
-        .options(
-            load_only(
-                Invitee.id,
-                Invitee.full_name,
-                Invitee.consent_to_list,
-                Invitee.removed_at,
-                Invitee.rsvp_status,
-                raiseload=True,
-            )
+        select(
+            SessionFacilitator.session_id,
+            Invitee.id,
+            Invitee.full_name,
+            Invitee.consent_to_list,
+            Invitee.removed_at,
+            Invitee.rsvp_status,
+            Invitee.institute_id,
         )
+        .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)
+        .where(SessionFacilitator.session_id.in_(session_ids))
     ).all()
+    named_publicly = Invitee.named_publicly.fget  # the one naming rule, read off the row
     team: dict[int, list[ProgramFacilitator]] = {}
-    for session_id, invitee in rows:
-        present = invitee.removed_at is None
-        team.setdefault(session_id, []).append(
+    for row in rows:
+        if row.institute_id != institute.id:  # guards against a bad link
+            continue
+        present = row.removed_at is None
+        team.setdefault(row.session_id, []).append(
             ProgramFacilitator(
-                invitee_id=invitee.id,
-                name=invitee.full_name,
-                listed=bool(invitee.consent_to_list) and present,
-                public=invitee.named_publicly,
-                coming=present and invitee.rsvp_status not in NOT_COMING,
+                invitee_id=row.id,
+                name=row.full_name,
+                listed=bool(row.consent_to_list) and present,
+                public=bool(named_publicly(row)),
+                coming=present and row.rsvp_status not in NOT_COMING,
                 present=present,
             )
         )
