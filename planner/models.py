@@ -20,6 +20,7 @@ from planner.travel.models import (
     VisaCase,
     VisaRule,
 )
+from planner.travel.riskstore import Risk
 from planner.twofactor.models import RecoveryCode, RememberedDevice, TwoFactor
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ProgramVersion",
     "RecoveryCode",
     "RememberedDevice",
+    "Risk",
     "Room",
     "RoomAssignment",
     "ScheduledMessage",

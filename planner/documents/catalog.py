@@ -44,7 +44,7 @@ DOCUMENTS: dict[str, InstituteDocument] = {
             ),
             "booklet.html",
             TeamRole.VIEWER,
-            data.load_booklet,
+            lambda institute: data.load_booklet(institute, _locale()),
             personal=False,
         ),
         InstituteDocument(
@@ -91,8 +91,13 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
+def document_key(doc: InstituteDocument, institute: Institute, paper: str) -> CacheKey:
+    """What names one PDF of the document: known before anything is loaded."""
+    return CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
+
+
 def document_pdf(doc: InstituteDocument, institute: Institute, paper: str) -> bytes:
-    key = CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
+    key = document_key(doc, institute, paper)
     return cached_pdf(
         key,
         lambda: render_pdf(doc.template, paper=paper, doc=doc, data=doc.load(institute)),
@@ -115,7 +120,9 @@ def agenda_pdf(institute: Institute, invitee: Invitee, paper: str) -> bytes:
     return cached_pdf(
         key,
         lambda: render_pdf(
-            "agenda.html", paper=paper, data=data.load_facilitator_agenda(institute, invitee)
+            "agenda.html",
+            paper=paper,
+            data=data.load_facilitator_agenda(institute, invitee, _locale()),
         ),
     )
 
@@ -125,7 +132,7 @@ def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> 
         "agenda.html",
         screen=True,
         paper=paper,
-        data=data.load_facilitator_agenda(institute, invitee),
+        data=data.load_facilitator_agenda(institute, invitee, _locale()),
         **links,
     )
 
