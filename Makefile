@@ -18,7 +18,8 @@ PO_FILES := $(shell find planner -path '*/translations/*/LC_MESSAGES/*.po')
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run serve test test-latest install lock-check upgrade translations js-deps migration lint \
-	format migrations-check pytest pytest-postgres bench bench-all extract-messages clean
+	format migrations-check pytest pytest-postgres bench bench-all extract-messages missing-messages \
+	update-invitee-catalogs a11y-deps clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -74,7 +75,7 @@ test-latest: $(UV) translations js-deps
 
 # ical.js reads our feeds in a test as a second, independent iCalendar parser.
 JS_CHECK := tests/calendar/js
-js-deps: $(JS_CHECK)/node_modules/.package-lock.json
+js-deps: $(JS_CHECK)/node_modules/.package-lock.json a11y-deps
 
 $(JS_CHECK)/node_modules/.package-lock.json: $(JS_CHECK)/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix $(JS_CHECK) --no-audit --no-fund --silent; \
@@ -119,6 +120,14 @@ bench: install translations
 bench-all: install translations
 	$(BIN)/python -m bench.run
 
+# axe-core: the accessibility crawl (tests/a11y) injects it into every page it visits.
+A11Y_JS := tests/a11y/js
+a11y-deps: $(A11Y_JS)/node_modules/.package-lock.json
+
+$(A11Y_JS)/node_modules/.package-lock.json: $(A11Y_JS)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(A11Y_JS) --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility crawl will be skipped"; fi
+
 # The main catalog covers the shared code and templates; every package keeps its own catalog
 # (planner/<package>/translations), refreshed the same way with its own paths.
 CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/security \
@@ -127,6 +136,15 @@ CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/secu
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot $(CORE_SOURCES)
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching
+
+# Invitee-facing strings (planner/i18n.py INVITEE_SOURCES) are also in kk, ky, uz, tg and az
+# catalogs. missing-messages lists, per package and language, what is still untranslated;
+# update-invitee-catalogs adds new invitee strings there as empty entries (then translate them).
+missing-messages: install
+	$(BIN)/python -m planner.i18n
+
+update-invitee-catalogs: install
+	$(BIN)/python -m planner.i18n update
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) $(MO_FILES)

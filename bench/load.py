@@ -306,6 +306,24 @@ def count_sent(database_url: str, ids: list[int]) -> int:
     return count
 
 
+def worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by gunicorn's workers: a figure that does not
+    depend on how busy the machine is, unlike the latencies."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -381,6 +399,8 @@ def main() -> int:
                 )
             base = f"http://127.0.0.1:{port}"
             wait_healthy(base)
+            gunicorn_pid = processes[1].pid
+            cpu_before = worker_cpu_seconds(gunicorn_pid)
             print(
                 f"gunicorn {args.workers} workers, PostgreSQL, Redis rate limits, 2 senders; "
                 f"{args.invitees} invitees and {args.polls} feed polls, "
@@ -410,6 +430,7 @@ def main() -> int:
             polls_seconds = time.perf_counter() - started
             rsvp_thread.join()
             total_seconds = time.perf_counter() - started
+            cpu_used = worker_cpu_seconds(gunicorn_pid) - cpu_before
 
             problems, statuses, history, mails = check_database(database_url, people, since)
             ids = [p[0] for p in people]
@@ -444,6 +465,11 @@ def main() -> int:
             f"{args.polls} feed polls done in {polls_seconds:.1f} s; "
             f"{requests} requests in {total_seconds:.1f} s "
             f"({requests / total_seconds:.0f} per second)"
+        )
+        print(
+            f"gunicorn workers used {cpu_used:.1f} s of CPU: "
+            f"{cpu_used * 1000 / requests:.0f} ms per request on average; "
+            f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
         print(
             f"database: {dict((str(k), v) for k, v in statuses.items())}, "

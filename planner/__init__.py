@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, render_template, request, session
+from flask import Flask, render_template
 from flask.globals import request_ctx
-from flask_login import current_user
 
 from planner.config import PROJECT_ROOT, check_production, load_config
 from planner.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,6 +23,8 @@ BLUEPRINT_MODULES = (
     "planner.backup.cli",
     "planner.accounts.views",
     "planner.publishing.views",
+    "planner.attendance.views",
+    "planner.reports.views",
 )
 
 
@@ -77,6 +78,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _translation_directories())
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
+    from planner import i18n
+
+    i18n.init_app(app)
     limiter.init_app(app)
     crypto.init_app(app)
 
@@ -107,18 +111,9 @@ def _translation_directories() -> str:
 
 
 def select_locale() -> str:
-    """g.locale (an invitee's language), else the choice made, the account, the browser."""
-    supported = ["en", "ru"]
-    if g.get("locale") in supported:
-        return g.locale
-    if not has_request_context():  # commands and the mail sender choose with force_locale
-        return "en"
-    chosen = session.get("lang")
-    if chosen in supported:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in supported:
-        return current_user.locale
-    return request.accept_languages.best_match(supported) or "en"
+    from planner import i18n
+
+    return i18n.select_locale()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -149,8 +144,14 @@ def _register_error_pages(app: Flask) -> None:
             if request_ctx and request_ctx.url_adapter is None:
                 # An untrusted Host header: no URL can be built, so no layout either.
                 return f"{title}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
+            from planner.i18n import is_invitee_request
+
             return render_template(
-                "errors/error.html", code=code, title=title, message=message
+                "errors/error.html",
+                code=code,
+                title=title,
+                message=message,
+                invitee_page=is_invitee_request(),
             ), code
 
         return handler
@@ -162,7 +163,7 @@ def _register_error_pages(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from planner import formatting
+    from planner import formatting, i18n
     from planner.auth.forms import ROLE_LABELS
     from planner.institutes.access import can
 
@@ -170,6 +171,7 @@ def _register_template_helpers(app: Flask) -> None:
         can=can,
         get_locale=get_locale,
         languages=app.config["LANGUAGES"],
+        language_menu=i18n.language_menu,
         role_labels={role.value: label for role, label in ROLE_LABELS.items()},
     )
     formatting.init_app(app)

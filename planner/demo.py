@@ -26,6 +26,7 @@ DEMO_PACKAGES = (
     "mail",
     "messages",
     "publishing",
+    "reports",
 )
 
 

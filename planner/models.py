@@ -2,6 +2,7 @@
 
 from planner.accounts.models import PasswordReset, TeamInvitation
 from planner.agenda.models import BreakoutAssignment, Room, Session, SessionFacilitator
+from planner.attendance.models import AttendanceMark, Certificate, CertificateSettings, CheckinPass
 from planner.auth.models import Membership, Organizer
 from planner.calendar.models import FeedLink
 from planner.documents.models import LetterSettings
@@ -11,6 +12,7 @@ from planner.invitations.sessions import InviteeSession
 from planner.mail.models import OutboundEmail
 from planner.messages.models import MessageTemplate, ScheduledMessage
 from planner.publishing.models import ProgramVersion
+from planner.reports.models import FollowUp, FollowUpSettings, ReportingProfile, ReturningMatch
 from planner.security.models import AuditEvent
 from planner.travel.models import (
     Hotel,
@@ -25,9 +27,15 @@ from planner.twofactor.models import RecoveryCode, RememberedDevice, TwoFactor
 
 __all__ = [
     "AccessLink",
+    "AttendanceMark",
     "AuditEvent",
     "BreakoutAssignment",
+    "Certificate",
+    "CertificateSettings",
+    "CheckinPass",
     "FeedLink",
+    "FollowUp",
+    "FollowUpSettings",
     "Hotel",
     "Institute",
     "Invitee",
@@ -41,6 +49,8 @@ __all__ = [
     "ProgramVersion",
     "RecoveryCode",
     "RememberedDevice",
+    "ReportingProfile",
+    "ReturningMatch",
     "Risk",
     "Room",
     "RoomAssignment",

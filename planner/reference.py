@@ -129,6 +129,7 @@ def _invitee(institute: Institute, person: dict, role: InviteeRole, consent: boo
         language="ru" if cyrillic else "en",
         rsvp_status=RsvpStatus.CONFIRMED,
         consent_to_list=consent,
+        consent_named_facilitator=consent and role == InviteeRole.FACILITATOR,
     )
 
 

@@ -53,6 +53,9 @@ def purge_institute(institute: Institute) -> int:
         .where(OutboundEmail.institute_id == institute.id)
         .values(body_text="", body_html="", recipient="removed@invalid.example")
     )
+    from planner.reports.profiles import keep_for_report
+
+    keep_for_report(institute)  # age groups outlive the dates of birth they came from
     invitees = list(db.session.scalars(select(Invitee).where(Invitee.institute_id == institute.id)))
     for invitee in invitees:
         invitee.full_name = "—"

@@ -10,17 +10,23 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_time
+from babel.dates import format_datetime, format_interval, format_time
 
 
 def day(value: date, fmt: str = "long", locale: str = "en") -> str:
-    """A date as ``planner.formatting.format_day`` writes it."""
-    return format_date(value, format=fmt, locale=locale)
+    """A date as the app writes this kind of date: ``planner.formatting.format_day`` (Babel's
+    ``format_date`` with the pattern of the kind, and the app's one correction of CLDR text)."""
+    from planner.formatting import format_day
+
+    return format_day(value, fmt, locale=locale)
 
 
 def date_range(start: date, end: date, locale: str = "en") -> str:
-    """An institute's dates as ``planner.formatting.format_date_range`` writes them."""
-    return format_interval(start, end, skeleton="yMMMd", locale=locale)
+    """An institute's dates as ``planner.formatting.format_date_range`` writes them (Babel's
+    ``format_interval``)."""
+    from planner.formatting import format_date_range
+
+    return format_date_range(start, end, locale=locale)
 
 
 def time_range(start: datetime, end: datetime, locale: str = "en") -> str:

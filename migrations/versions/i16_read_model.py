@@ -1,7 +1,7 @@
 """Session titles in each working language; stored travel risks.
 
 Revision ID: i16_read_model
-Revises: 0be0baef84ff
+Revises: i15_attendance
 Create Date: 2026-12-03 08:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i16_read_model"
-down_revision = "i13b_messages"
+down_revision = "i15_attendance"
 branch_labels = None
 depends_on = None
 

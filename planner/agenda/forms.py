@@ -18,11 +18,17 @@ from planner.agenda.models import SessionKind
 from planner.formatting import language_choices, language_name
 
 KIND_LABELS = {
+    # i18n: invitee
     SessionKind.PLENARY: _l("Plenary"),
+    # i18n: invitee
     SessionKind.BREAKOUT: _l("Breakout"),
+    # i18n: invitee
     SessionKind.BREAK: _l("Break"),
+    # i18n: invitee
     SessionKind.MEAL: _l("Meal"),
+    # i18n: invitee
     SessionKind.EXCURSION: _l("Excursion"),
+    # i18n: invitee
     SessionKind.OTHER: _l("Other"),
 }
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from planner.auth.addresses import OrganizerEmail
 from planner.auth.models import TeamRole
 from planner.auth.passwords import MIN_PASSWORD_LENGTH
+from planner.i18n import INVITEE_LOCALES, autonym
 
 
 class LoginForm(FlaskForm):
@@ -48,5 +49,6 @@ class ChangeRoleForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[("en", "English"), ("ru", "Русский")])
+    # Every language some page speaks: organizer pages then keep to English and Russian.
+    lang = SelectField(_l("Language"), choices=[(code, autonym(code)) for code in INVITEE_LOCALES])
     next = StringField()

@@ -18,6 +18,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from planner.auth import services
 from planner.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from planner.extensions import db, limiter
+from planner.i18n import ORGANIZER_LOCALES
+from planner.invitations.access import current_invitee
 from planner.security import login_limits
 from planner.twofactor import views as twofactor
 
@@ -103,8 +105,13 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["lang"] = form.lang.data
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and form.lang.data in ORGANIZER_LOCALES:
             current_user.locale = form.lang.data
+            db.session.commit()
+        invitee = current_invitee()
+        if invitee is not None and invitee.language != form.lang.data:
+            # The invitee's own choice: their e-mails and documents follow it too.
+            invitee.language = form.lang.data
             db.session.commit()
     return redirect(_safe_next(form.next.data) or url_for("institutes.index"))
 

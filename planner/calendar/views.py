@@ -23,6 +23,7 @@ from planner.calendar import feeds, ics, services
 from planner.calendar.forms import FeedLinkForm
 from planner.calendar.ics import build_ics
 from planner.extensions import db, limiter
+from planner.i18n import INVITEE_LOCALES
 from planner.institutes.access import can, institute_view
 from planner.institutes.models import Institute
 from planner.invitations.access import invitee_view
@@ -102,7 +103,7 @@ def _not_modified(etag: str) -> Response | None:
 
 def _feed_language(wanted: str | None, fallbacks: list[str]) -> str:
     """A feed has no session: the language asked for, else the first one the app speaks."""
-    supported = current_app.config["LANGUAGES"]
+    supported = INVITEE_LOCALES
     for code in [wanted, *fallbacks]:
         if code in supported:
             return code
@@ -152,9 +153,13 @@ def issue_invitee_feed_link(institute, invitee_id: int):
     form = FeedLinkForm()
     if not form.validate_on_submit():
         abort(400)
+    renewed = services.active_feed_link(invitee) is not None
     services.issue_feed_link(invitee, organizer=current_user)
     db.session.commit()
-    flash(_("A new calendar link is ready. Any earlier link no longer works."), "success")
+    if renewed:
+        flash(_("A new calendar link is ready. Any earlier link no longer works."), "success")
+    else:
+        flash(_("The calendar link is ready."), "success")
     return _back_to(form, institute)
 
 
@@ -179,15 +184,19 @@ def revoke_invitee_feed_link(institute, invitee_id: int):
 def renew_my_feed_link(invitee):
     if not FeedLinkForm().validate_on_submit():
         abort(400)
+    renewed = services.active_feed_link(invitee) is not None
     services.issue_feed_link(invitee, by_invitee=True)
     db.session.commit()
-    flash(
-        _(
+    if renewed:
+        # i18n: invitee
+        message = _(
             "Your new calendar link is ready. Subscribe again with it on each device: "
             "the old link no longer works."
-        ),
-        "success",
-    )
+        )
+    else:
+        # i18n: invitee
+        message = _("Your calendar link is ready. Add it to your calendar app.")
+    flash(message, "success")
     return redirect(url_for("invitations.me"))
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from planner.documents.models import LetterSettings
 from planner.documents.render import CacheKey, cached_pdf, render_html, render_pdf, upload_root
 from planner.documents.services import LetterSettingsData, assign_letter_number
 from planner.extensions import db
+from planner.i18n import INVITEE_LOCALES, invitee_locale
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee
 from planner.travel.models import Direction, VisaCase
@@ -91,23 +92,50 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def document_key(doc: InstituteDocument, institute: Institute, paper: str) -> CacheKey:
+# The program booklet is read by participants: the organizer prints it in any of the
+# institute's working languages that the invitee catalogs speak. Lists for the team
+# (manifests, rooming, badges) stay in the organizer's own language.
+READER_DOCUMENTS = frozenset({"program"})
+
+
+def booklet_languages(institute: Institute) -> list[str]:
+    """The languages the booklet can be printed in: the working languages we have catalogs for."""
+    working = [code for code in institute.languages or [] if code in INVITEE_LOCALES]
+    return working or [_locale()]
+
+
+def document_locale(doc: InstituteDocument, institute: Institute, wanted: str | None) -> str:
+    if doc.kind in READER_DOCUMENTS and wanted in booklet_languages(institute):
+        return wanted
+    return _locale()
+
+
+def document_key(
+    doc: InstituteDocument, institute: Institute, paper: str, lang: str | None = None
+) -> CacheKey:
     """What names one PDF of the document: known before anything is loaded."""
-    return CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
+    with force_locale(document_locale(doc, institute, lang)):
+        return CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
 
 
-def document_pdf(doc: InstituteDocument, institute: Institute, paper: str) -> bytes:
-    key = document_key(doc, institute, paper)
-    return cached_pdf(
-        key,
-        lambda: render_pdf(doc.template, paper=paper, doc=doc, data=doc.load(institute)),
-    )
+def document_pdf(
+    doc: InstituteDocument, institute: Institute, paper: str, lang: str | None = None
+) -> bytes:
+    with force_locale(document_locale(doc, institute, lang)):
+        key = document_key(doc, institute, paper, lang)
+        return cached_pdf(
+            key,
+            lambda: render_pdf(doc.template, paper=paper, doc=doc, data=doc.load(institute)),
+        )
 
 
-def document_html(doc: InstituteDocument, institute: Institute, paper: str, **links) -> str:
-    return render_html(
-        doc.template, screen=True, paper=paper, doc=doc, data=doc.load(institute), **links
-    )
+def document_html(
+    doc: InstituteDocument, institute: Institute, paper: str, lang: str | None = None, **links
+) -> str:
+    with force_locale(document_locale(doc, institute, lang)):
+        return render_html(
+            doc.template, screen=True, paper=paper, doc=doc, data=doc.load(institute), **links
+        )
 
 
 # --- the facilitator's agenda ---------------------------------------------------------------
@@ -116,25 +144,28 @@ AGENDA_TITLE = _l("Facilitator agenda")
 
 
 def agenda_pdf(institute: Institute, invitee: Invitee, paper: str) -> bytes:
-    key = CacheKey("agenda", institute.id, institute.data_version, paper, _locale(), invitee.id)
-    return cached_pdf(
-        key,
-        lambda: render_pdf(
-            "agenda.html",
-            paper=paper,
-            data=data.load_facilitator_agenda(institute, invitee, _locale()),
-        ),
-    )
+    """The facilitator's agenda, in the facilitator's language whoever downloads it (B17)."""
+    with force_locale(invitee_locale(invitee.language)):
+        key = CacheKey("agenda", institute.id, institute.data_version, paper, _locale(), invitee.id)
+        return cached_pdf(
+            key,
+            lambda: render_pdf(
+                "agenda.html",
+                paper=paper,
+                data=data.load_facilitator_agenda(institute, invitee, _locale()),
+            ),
+        )
 
 
 def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> str:
-    return render_html(
-        "agenda.html",
-        screen=True,
-        paper=paper,
-        data=data.load_facilitator_agenda(institute, invitee, _locale()),
-        **links,
-    )
+    with force_locale(invitee_locale(invitee.language)):
+        return render_html(
+            "agenda.html",
+            screen=True,
+            paper=paper,
+            data=data.load_facilitator_agenda(institute, invitee, _locale()),
+            **links,
+        )
 
 
 # --- visa letters: never cached on disk (passport data) -----------------------------------

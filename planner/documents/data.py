@@ -623,6 +623,7 @@ class Badge:
     country: str | None
     role: str
     organization: str
+    qr: str = ""  # the check-in code as an SVG data URL; never personal data
 
     @property
     def size(self) -> str:
@@ -648,7 +649,13 @@ class BadgeSheet:
 
 
 def load_badges(institute: Institute) -> BadgeSheet:
-    """A badge for everyone confirmed, in alphabetical order for the registration desk."""
+    """A badge for everyone confirmed, in alphabetical order for the registration desk.
+
+    Each carries a QR code of the holder's opaque check-in code (planner/attendance).
+    """
+    from planner.attendance.services import ensure_codes_saved, qr_data_url
+
+    codes = ensure_codes_saved(institute)
     invitees = db.session.scalars(
         select(Invitee).where(
             Invitee.institute_id == institute.id,
@@ -664,6 +671,7 @@ def load_badges(institute: Institute) -> BadgeSheet:
                 country=i.country,
                 role=i.role.value,
                 organization=i.organization or "",
+                qr=qr_data_url(codes[i.id]) if i.id in codes else "",
             )
             for i in invitees
         ),

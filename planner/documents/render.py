@@ -23,12 +23,14 @@ from urllib.request import url2pathname
 from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from planner.config import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+PAPER_SIZES = {"a4": "A4", "letter": _l("US Letter")}
+PAPER_CSS_SIZES = {"a4": "A4", "letter": "letter"}
 PAGE_HEIGHT_MM = {"a4": 297.0, "letter": 279.4}
 DEFAULT_PAPER = "a4"
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "documents"
@@ -164,19 +166,39 @@ def _base_stylesheet():
     return CSS(filename=str(PRINT_CSS), font_config=_font_config())
 
 
-@cache
-def _page_stylesheet(paper: str, page_label: str):
-    """Paper size and the translated "Page N of M" footer, which CSS needs as strings."""
-    from weasyprint import CSS
-
+def _page_counter(page_label: str) -> str:
+    """CSS content of a "Page N of M" label."""
     before, _sep, rest = page_label.partition("{page}")
     middle, _sep, after = rest.partition("{pages}")
 
     def quoted(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    content = f"{quoted(before)} counter(page) {quoted(middle)} counter(pages) {quoted(after)}"
-    size = PAPER_SIZES[paper]
+    return f"{quoted(before)} counter(page) {quoted(middle)} counter(pages) {quoted(after)}"
+
+
+# The visa letter's pages, one named page per language of the letter, each with its footer
+# in its own language (the letter is bilingual whatever the reader's language).
+LETTER_LANGUAGES = ("en", "ru")
+
+
+def _letter_page_labels() -> tuple[tuple[str, str], ...]:
+    from flask_babel import force_locale
+
+    labels = []
+    for code in LETTER_LANGUAGES:
+        with force_locale(code):
+            labels.append((code, _("Page {page} of {pages}")))
+    return tuple(labels)
+
+
+@cache
+def _page_stylesheet(paper: str, page_label: str, letter_labels: tuple = ()):
+    """Paper size and the translated "Page N of M" footer, which CSS needs as strings."""
+    from weasyprint import CSS
+
+    content = _page_counter(page_label)
+    size = PAPER_CSS_SIZES[paper]
     height = PAGE_HEIGHT_MM[paper]
     css = (
         f"@page {{ size: {size}; @bottom-right {{ content: {content}; }} }}\n"
@@ -187,6 +209,14 @@ def _page_stylesheet(paper: str, page_label: str):
         # Four rows of badges fill the sheet inside its 10 mm margins.
         f".badge {{ height: {(height - 20) / 4:.2f}mm; }}\n"
     )
+    for code, label in letter_labels:
+        css += (
+            f"@page letter-{code} {{ size: {size}; margin: 14mm 20mm 18mm 22mm;"
+            " @top-left { content: none; } @top-right { content: none; }"
+            " @bottom-left { content: none; }"
+            f" @bottom-right {{ content: {_page_counter(label)}; }} }}\n"
+            f'.letter[lang="{code}"] {{ page: letter-{code}; }}\n'
+        )
     return CSS(string=css, font_config=_font_config())
 
 
@@ -203,9 +233,14 @@ def write_pdf(html: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()) -> 
             url_fetcher=_fetcher(roots),
         )
         return document.write_pdf(
-            stylesheets=[_base_stylesheet(), _page_stylesheet(paper, page_label)],
+            stylesheets=[
+                _base_stylesheet(),
+                _page_stylesheet(paper, page_label, _letter_page_labels()),
+            ],
             font_config=_font_config(),
             pdf_identifier=False,
+            # Tagged (PDF/UA-1): structure tree, language and title, so screen readers read it.
+            pdf_variant="pdf/ua-1",
         )
 
 

@@ -13,6 +13,7 @@ from planner.db import utcnow
 from planner.documents.models import LetterSettings
 from planner.documents.render import upload_root
 from planner.extensions import db
+from planner.i18n import invitee_locale
 from planner.institutes.models import Institute
 from planner.institutes.services import slugify
 from planner.invitations.models import Invitee
@@ -192,7 +193,7 @@ def send_letter(institute: Institute, case: VisaCase, *, by) -> None:
         raise LetterNotReady(str(error)) from error
     if case.letter_sent_at is None:
         case.letter_sent_at = utcnow()
-    locale = invitee.language if invitee.language in current_app.config["LANGUAGES"] else "en"
+    locale = invitee_locale(invitee.language)
     from planner.messages import services as messages  # the institute's own wording
 
     custom = messages.custom_email(

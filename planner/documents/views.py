@@ -2,6 +2,7 @@
 the public booklet, the invitee's own agenda and letter."""
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -95,11 +96,18 @@ def _institute_document(kind: str) -> catalog.InstituteDocument:
 def index(institute):
     paper = _paper()
     editor = g.team_role.allows(TeamRole.EDITOR)
+    languages = catalog.booklet_languages(institute)
+    booklet_lang = request.args.get("lang")
+    if booklet_lang not in languages:
+        booklet_lang = str(get_locale()) if str(get_locale()) in languages else languages[0]
     return render_template(
         "documents/index.html",
         institute=institute,
         paper=paper,
         papers=PAPER_SIZES,
+        booklet_languages=languages,
+        booklet_lang=booklet_lang,
+        reader_documents=catalog.READER_DOCUMENTS,
         documents=[d for d in catalog.DOCUMENTS.values() if g.team_role.allows(d.role)],
         facilitators=data.facilitators_of(institute) if editor else [],
         letters=data.letter_rows(institute) if editor else [],
@@ -113,7 +121,7 @@ def index(institute):
 @institute_view()
 def document_pdf(institute, kind: str):
     doc = _institute_document(kind)
-    pdf = catalog.document_pdf(doc, institute, _paper())
+    pdf = catalog.document_pdf(doc, institute, _paper(), request.args.get("lang"))
     if doc.personal:
         services.record_export(institute, doc.kind, organizer=current_user)
         db.session.commit()
@@ -125,12 +133,16 @@ def document_pdf(institute, kind: str):
 def document_preview(institute, kind: str):
     doc = _institute_document(kind)
     paper = _paper()
+    lang = request.args.get("lang")
     html = catalog.document_html(
         doc,
         institute,
         paper,
-        back_url=url_for("documents.index", slug=institute.slug, paper=paper),
-        pdf_url=url_for("documents.document_pdf", slug=institute.slug, kind=kind, paper=paper),
+        lang,
+        back_url=url_for("documents.index", slug=institute.slug, paper=paper, lang=lang),
+        pdf_url=url_for(
+            "documents.document_pdf", slug=institute.slug, kind=kind, paper=paper, lang=lang
+        ),
     )
     if doc.personal:
         services.record_export(institute, doc.kind, organizer=current_user)

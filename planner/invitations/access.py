@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from planner.db import utcnow
 from planner.extensions import db
+from planner.i18n import invitee_locale
 from planner.invitations.models import AccessLink, Invitee, LinkPurpose
 from planner.invitations.sessions import (
     CLOCK_SKEW,
@@ -118,11 +119,8 @@ def invitee_view(view):
 
             ensure_writable(invitee.institute)
         g.invitee = invitee
-        if "lang" not in session:
-            from planner.invitations.services import mail_locale
-
-            # kk, ky, uz, tg read Russian pages until their catalogs exist.
-            g.locale = mail_locale(invitee.language)
+        g.invitee_audience = True
+        g.locale = invitee_locale(invitee.language)  # the switcher's choice still comes first
         return view(invitee, **kwargs)
 
     return wrapper

@@ -44,6 +44,16 @@ STATUS_LABELS = {
     RsvpStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
+# The invitee's own answer, as the invitee reads it on their pages ("you", not "they").
+OWN_STATUS_LABELS = {
+    RsvpStatus.DRAFT: _l("No answer yet"),
+    RsvpStatus.INVITED: _l("No answer yet"),
+    RsvpStatus.CONFIRMED: _l("You are coming"),
+    RsvpStatus.DECLINED: _l("You are not coming"),
+    RsvpStatus.WAITLISTED: _l("Waiting list"),
+    RsvpStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z' .\-]*$")
 PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.db import utcnow
 from planner.extensions import db
+from planner.i18n import invitee_locale
 from planner.institutes.models import Institute, InstituteStatus
 from planner.invitations.locking import lock_invitee
 from planner.invitations.models import (
@@ -381,16 +382,10 @@ def use_link(link: AccessLink) -> None:
 
 # E-mails ------------------------------------------------------------------------------------
 
-MAIL_LOCALES = ("en", "ru")
-# Languages of the region whose speakers read Russian; anything else falls back to English.
-RUSSIAN_FALLBACK = frozenset({"kk", "ky", "uz", "tg", "tk"})
-
 
 def mail_locale(language: str | None) -> str:
-    """The language we write to the invitee in: theirs if complete, else Russian, else English."""
-    if language in MAIL_LOCALES:
-        return language
-    return "ru" if language in RUSSIAN_FALLBACK else "en"
+    """The language we write to the invitee in (planner.i18n.invitee_locale)."""
+    return invitee_locale(language)
 
 
 def compose(template: str, invitee: Invitee, **context) -> tuple[str, str, str, str]:

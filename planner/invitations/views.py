@@ -22,7 +22,7 @@ from flask_login import current_user
 from planner.extensions import db, limiter
 from planner.institutes.access import can, institute_view
 from planner.institutes.forms import ConfirmForm
-from planner.invitations import exporting, importing, services
+from planner.invitations import exporting, history, importing, services
 from planner.invitations.access import (
     end_invitee_session,
     find_link,
@@ -30,6 +30,7 @@ from planner.invitations.access import (
     start_invitee_session,
 )
 from planner.invitations.forms import (
+    OWN_STATUS_LABELS,
     ROLE_LABELS,
     STATUS_LABELS,
     DetailsForm,
@@ -43,6 +44,8 @@ from planner.invitations.models import InviteeRole, LinkPurpose, RsvpStatus
 from planner.sections import add_section, panel, render_panels
 
 bp = Blueprint("invitations", __name__, cli_group=None)
+bp.add_app_template_global(history.history_kind_name, "history_kind_name")
+bp.add_app_template_global(history.history_status, "history_status")
 
 add_section("invitations.index", _l("Invitees"), 10)
 
@@ -53,7 +56,11 @@ SECRET_PATHS = ("/r/", "/me/")
 @bp.record_once
 def _template_globals(state) -> None:
     # Globals (not a context processor) so imported macros see them too.
-    state.app.jinja_env.globals.update(rsvp_labels=STATUS_LABELS, invitee_role_labels=ROLE_LABELS)
+    state.app.jinja_env.globals.update(
+        rsvp_labels=STATUS_LABELS,
+        own_rsvp_labels=OWN_STATUS_LABELS,
+        invitee_role_labels=ROLE_LABELS,
+    )
 
 
 @bp.after_app_request
@@ -593,8 +600,7 @@ def invitation(token: str):
     if failure:
         return failure
     invitee = link.invitee
-    if "lang" not in session:
-        g.locale = services.mail_locale(invitee.language)
+    g.locale = services.mail_locale(invitee.language)  # the switcher's choice still comes first
     return render_template(
         "invitations/invitation.html",
         invitee=invitee,
@@ -630,7 +636,9 @@ def open_invitation(token: str):
 
 def _answer_message(status: RsvpStatus) -> str:
     if status == RsvpStatus.CONFIRMED:
+        # i18n: invitee
         return _("Thank you! Your participation is confirmed. Please add your details below.")
+    # i18n: invitee
     return _("Thank you for letting us know. We are sorry you cannot come.")
 
 
@@ -665,9 +673,11 @@ def rsvp(invitee):
     try:
         services.answer(invitee, new_status, form.reason.data or "")
     except services.RsvpClosed:
+        # i18n: invitee
         flash(_("The RSVP deadline has passed; please write to the organizers."), "warning")
         return redirect(url_for("invitations.me"))
     except services.TransitionNotAllowed:
+        # i18n: invitee
         flash(_("This answer is not possible now; please write to the organizers."), "warning")
         return redirect(url_for("invitations.me"))
     db.session.commit()
@@ -681,6 +691,7 @@ def rsvp(invitee):
 @invitee_view
 def details(invitee):
     if invitee.rsvp_status != RsvpStatus.CONFIRMED:
+        # i18n: invitee
         flash(_("Please confirm your participation first."), "info")
         return redirect(url_for("invitations.me"))
     form = DetailsForm(obj=invitee, institute=invitee.institute)
@@ -710,6 +721,7 @@ def details(invitee):
             ),
         )
         db.session.commit()
+        # i18n: invitee
         flash(_("Thank you, your details are saved."), "success")
         return redirect(url_for("invitations.me"))
     return render_template(

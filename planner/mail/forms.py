@@ -20,11 +20,13 @@ KIND_LABELS = {
     "notice": _l("Notice"),
     "test": _l("Test message"),
     "pickup_arranged": _l("Pickup arranged"),
+    "visa_letter_ready": _l("Visa letter ready"),
 }
 
 
 def kind_label(kind: str):
-    return KIND_LABELS.get(kind, kind)
+    """A kind's label; a kind no package has named yet reads "Other message", never its value."""
+    return KIND_LABELS.get(kind, _l("Other message"))
 
 
 class OutboxFilterForm(FlaskForm):

@@ -193,7 +193,9 @@ def render_message(invitee: Invitee, subject: str, body: str, link: str, languag
     the language we write to them in."""
     locale = mail_locale(language)
     values = _values(invitee, language, body, link)
-    subject_text = " ".join(fill(subject, values).split())[:MAX_SUBJECT]
+    # Only the name goes into a subject: subjects are listed in outboxes and histories, where a
+    # live personal link must never appear.
+    subject_text = " ".join(fill(subject, {"name": values["name"]}).split())[:MAX_SUBJECT]
     _subject, text, html = render_email(
         "messages/email/message",
         locale,

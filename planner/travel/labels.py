@@ -22,14 +22,14 @@ VISA_REQUIREMENT_LABELS = {
 }
 
 MODE_LABELS = {
-    TravelMode.AIR: _l("air"),
-    TravelMode.RAIL: _l("rail"),
-    TravelMode.ROAD: _l("road"),
+    TravelMode.AIR: _l("Air"),
+    TravelMode.RAIL: _l("Rail"),
+    TravelMode.ROAD: _l("Road"),
 }
 
 DIRECTION_LABELS = {
-    Direction.ARRIVAL: _l("arrival"),
-    Direction.DEPARTURE: _l("departure"),
+    Direction.ARRIVAL: _l("Arrival"),
+    Direction.DEPARTURE: _l("Departure"),
 }
 
 RISK_KIND_LABELS = {
@@ -43,3 +43,12 @@ RISK_KIND_LABELS = {
     "no_bed": _l("no bed"),
     "bed_held": _l("bed held for someone not coming"),
 }
+
+
+def _register_history() -> None:
+    from planner.invitations.history import register_history_kind
+
+    register_history_kind("visa", _l("Visa"), VISA_STATUS_LABELS)
+
+
+_register_history()

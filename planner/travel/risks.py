@@ -18,6 +18,7 @@ from sqlalchemy import Row, func, select
 from planner.agenda.models import Session, SessionStatus
 from planner.extensions import db
 from planner.formatting import country_name, current_locale, format_day, format_local
+from planner.i18n import single_period
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 from planner.travel.models import (
@@ -203,11 +204,11 @@ class TravelData:
 
     def gettext(self, message: str, **values) -> str:
         text = self.translations.gettext(message)
-        return text % values if values else text
+        return single_period(text % values) if values else text
 
     def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
         values.setdefault("num", num)
-        return self.translations.ngettext(singular, plural, num) % values
+        return single_period(self.translations.ngettext(singular, plural, num) % values)
 
     def day(self, value: date) -> str:
         key = ("day", value)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from planner.db import utcnow
 from planner.extensions import db
-from planner.formatting import format_day, format_local
+from planner.formatting import format_day, format_local, format_moment
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus, StatusChange
 from planner.mail.services import queue_email, render_email
@@ -115,7 +115,7 @@ def check_leg(institute: Institute, data: LegData) -> dict[str, str]:
             errors[f"{end}_local"] = _(
                 "%(time)s does not exist in %(zone)s: the clocks are put forward that night. "
                 "Check the time on the ticket.",
-                time=local.strftime("%Y-%m-%d %H:%M"),
+                time=format_moment(local),
                 zone=zone,
             )
     if errors:
@@ -124,10 +124,12 @@ def check_leg(institute: Institute, data: LegData) -> dict[str, str]:
     arrives = to_instant(data.arrives_local, data.arrives_tz)
     if arrives <= departs:
         errors["arrives_local"] = _(
-            "The arrival (%(arrival)s UTC) is not after the departure (%(departure)s UTC). "
-            "Check the dates and the time zone of each end.",
-            arrival=arrives.strftime("%Y-%m-%d %H:%M"),
-            departure=departs.strftime("%Y-%m-%d %H:%M"),
+            "The arrival (%(arrival)s, %(arrival_zone)s) is not after the departure "
+            "(%(departure)s, %(departure_zone)s). Check the dates and the time zone of each end.",
+            arrival=format_moment(data.arrives_local),
+            arrival_zone=data.arrives_tz,
+            departure=format_moment(data.departs_local),
+            departure_zone=data.departs_tz,
         )
     elif arrives - departs > MAX_LEG_DURATION:
         errors["arrives_local"] = _(

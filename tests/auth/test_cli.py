@@ -41,9 +41,10 @@ def test_demo_is_idempotent_and_prints_the_login(runner, client, db):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert f"{DEMO_EMAIL} / {DEMO_PASSWORD}" in first.output
+    loaded = db.session.scalar(select(func.count()).select_from(Institute))
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
-    assert db.session.scalar(select(func.count()).select_from(Institute)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Institute)) == loaded
     response = client.post("/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get(f"/institutes/{DEMO_SLUG}/").status_code == 200
@@ -64,9 +65,12 @@ def test_demo_loads_the_reference_workload_once(runner, db, tmp_path):
     generator = Path(__file__).parents[3] / "shared" / "bench" / "reference_workload.py"
     workload = tmp_path / "workload.json"
     subprocess.run([sys.executable, str(generator), str(workload)], check=True, capture_output=True)
+    demo_only = runner.invoke(args=["demo"])
+    assert demo_only.exit_code == 0, demo_only.output
+    loaded = db.session.scalar(select(func.count()).select_from(Institute))
     result = runner.invoke(args=["demo", "--reference", str(workload)])
     assert result.exit_code == 0, result.output
     assert "Loaded the reference workload" in result.output
     again = runner.invoke(args=["demo", "--reference", str(workload)])
     assert "Already present: the reference workload (ca-tot-2027)" in again.output
-    assert db.session.scalar(select(func.count()).select_from(Institute)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Institute)) == loaded + 1

@@ -120,8 +120,10 @@ def test_exports_with_personal_data_are_audited(program, db, client, login, orga
 
 
 def test_facilitator_agenda_has_sessions_cofacilitators_participants_travel_and_hotel(
-    program, client, login, organizer
+    program, client, login, organizer, db
 ):
+    program.facilitator.language = "en"
+    db.session.commit()
     login(organizer)
     url = f"/institutes/{program.institute.slug}/documents/agendas/{program.facilitator.id}.pdf"
     text = flat_text(client.get(url).data)
@@ -133,6 +135,25 @@ def test_facilitator_agenda_has_sessions_cofacilitators_participants_travel_and_
     assert "Room Altai Room" in text
     assert "Dushanbe (DYU)" in text and "Air Astana KC 951" in text
     assert "Hotel Shymkent Plaza" in text and "101" in text
+
+
+def test_facilitator_agenda_is_in_the_facilitators_language_not_the_organizers(
+    program, client, login, organizer, db, app
+):
+    """B17: the organizer's interface is English; Бегимай reads Kyrgyz."""
+    from flask_babel import force_locale, gettext
+
+    program.facilitator.language = "ky"
+    db.session.commit()
+    login(organizer)
+    url = f"/institutes/{program.institute.slug}/documents/agendas/{program.facilitator.id}.pdf"
+    text = flat_text(client.get(url).data)
+    with app.test_request_context(), force_locale("ky"):
+        expected = gettext("Agenda of %(name)s", name="Бегимай Осмонова")
+        room = gettext("Room")
+    assert expected != "Agenda of Бегимай Осмонова"
+    assert expected in text
+    assert f"{room} Altai Room" in text
 
 
 def test_facilitator_downloads_their_own_agenda(program, invitee_login):

@@ -2,6 +2,7 @@
 
 import http.cookiejar
 import logging
+import re
 import threading
 import urllib.parse
 import urllib.request
@@ -103,7 +104,9 @@ def test_unknown_revoked_and_expired_links_get_the_same_friendly_page(client, in
     for token in ("x" * 43, revoked_token, expired_token, feed_token, good_token[:-1]):
         response = getattr(client, method)(f"/r/{token}")
         assert response.status_code == 404
-        pages.append(response.get_data(as_text=True).replace(token, ""))
+        page = response.get_data(as_text=True).replace(token, "")
+        # The language form's CSRF token is signed with the current second: not a difference.
+        pages.append(re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", page))
     assert FRIENDLY in pages[0]
     assert invitee.full_name not in pages[0]
     assert len(set(pages)) == 1  # nothing tells the cases apart

@@ -219,8 +219,11 @@ def test_russian_invitee_gets_russian_pages(invitee_login, institute):
     assert "Да, я приеду" in html
 
 
-def test_kazakh_speaker_reads_russian_until_a_kazakh_catalog_exists(invitee_login, institute):
+def test_kazakh_speaker_reads_kazakh_and_a_turkmen_speaker_russian(invitee_login, institute):
     invitee = factories.make_invitee(institute, language="kk")
+    response = invitee_login(invitee).get("/me/")
+    assert '<html lang="kk">' in response.get_data(as_text=True)
+    invitee = factories.make_invitee(institute, language="tk")
     response = invitee_login(invitee).get("/me/")
     assert '<html lang="ru">' in response.get_data(as_text=True)
 

@@ -338,3 +338,13 @@ def test_invalid_template_texts_are_explained(owner_client, institute, data, mes
 def test_unknown_templates_are_404(owner_client, institute, path):
     response = owner_client.get(f"/institutes/{institute.slug}/messages/templates/{path}")
     assert response.status_code == 404
+
+
+def test_a_subject_never_carries_the_personal_link(institute, group):
+    texts = {"en": ("Link {link} for {name}", "Dear {name}: {link}")}
+    services.send_message(
+        institute, services.Audience(country="KZ"), texts, None, "http://planner.test"
+    )
+    message = next(m for m in outbox() if m.recipient == "anna@example.org")
+    assert message.subject == "Link {link} for Anna Lee"
+    assert URL_IN_MAIL.search(message.body_text)

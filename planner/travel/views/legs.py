@@ -133,6 +133,7 @@ def delete_leg(institute, leg_id: int):
     if ConfirmForm().validate_on_submit():
         services.delete_leg(leg, organizer=current_user)
         db.session.commit()
+        # i18n: invitee
         flash(_("The travel leg is deleted."), "success")
     return redirect(url_for("travel.legs.invitee", slug=institute.slug, invitee_id=invitee_id))
 

@@ -40,6 +40,7 @@ def me_travel(invitee):
 def me_new_leg(invitee):
     form = _leg_form(invitee)
     if _save_leg(form, invitee, None, by_invitee=True):
+        # i18n: invitee
         flash(_("Thank you: your travel leg is saved."), "success")
         return redirect(url_for("travel.me.index"))
     return render_template(
@@ -53,6 +54,7 @@ def me_edit_leg(invitee, leg_id: int):
     leg = _my_leg(invitee, leg_id)
     form = _leg_form(invitee, leg)
     if _save_leg(form, invitee, leg, by_invitee=True):
+        # i18n: invitee
         flash(_("Thank you: your travel leg is saved."), "success")
         return redirect(url_for("travel.me.index"))
     return render_template(
@@ -67,6 +69,7 @@ def me_delete_leg(invitee, leg_id: int):
     if ConfirmForm().validate_on_submit():
         services.delete_leg(leg, by_invitee=True)
         db.session.commit()
+        # i18n: invitee
         flash(_("The travel leg is deleted."), "success")
     return redirect(url_for("travel.me.index"))
 
@@ -82,5 +85,6 @@ def me_request_letter(invitee):
             flash(str(error), "warning")
         else:
             db.session.commit()
+            # i18n: invitee
             flash(_("Your request for an invitation letter is sent to the organizers."), "success")
     return redirect(url_for("travel.me.index"))
