@@ -51,6 +51,7 @@ INVITEE_SOURCES: dict[str, tuple[str, ...]] = {
         "templates/invitations/me.html",
         "templates/invitations/me_details.html",
         "templates/invitations/signed_out.html",
+        "templates/invitations/sign_in_needed.html",
         "templates/invitations/email/*",
         "planner/invitations/forms.py",
         "planner/invitations/views.py::tagged",
@@ -91,6 +92,27 @@ INVITEE_SOURCES: dict[str, tuple[str, ...]] = {
         "templates/mail/layout.html",
         "templates/mail/layout.txt",
         "templates/mail/messages/notice.*",
+    ),
+    "reports": (
+        "templates/reports/_me_panel.html",
+        "templates/reports/_profile_fields.html",
+        "templates/reports/me_profile.html",
+        "templates/reports/follow_up.html",
+        "templates/reports/follow_up_thanks.html",
+        "templates/reports/email/*",
+        "planner/reports/forms.py",
+        "planner/reports/profiles.py",
+        "planner/reports/views.py::tagged",
+    ),
+    "attendance": (
+        "templates/attendance/_me_panel.html",
+        "templates/attendance/_certificate_page.html",
+        "templates/attendance/verify.html",
+        "templates/attendance/email/*",
+    ),
+    "publishing": (
+        "templates/publishing/_changes.html",
+        "templates/publishing/email/*",
     ),
 }
 

@@ -72,6 +72,18 @@ def all_ended(pids: list[int]) -> bool:
     return True
 
 
+def start_serve(env, port: int) -> subprocess.Popen:
+    """`flask serve` in a process group of its own, as a terminal or a service manager starts it."""
+    return subprocess.Popen(
+        [BIN / "flask", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def port_is_closed(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
@@ -80,14 +92,7 @@ def port_is_closed(port: int) -> bool:
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_serve_stops_its_process_group_cleanly(served_env, stop_signal):
     port = free_port()
-    process = subprocess.Popen(
-        [BIN / "flask", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=served_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    process = start_serve(served_env, port)
     try:
         wait_until_serving(port, process)
         children = children_of(process.pid)
@@ -105,14 +110,7 @@ def test_serve_stops_its_process_group_cleanly(served_env, stop_signal):
 
 def test_sigterm_to_the_web_server_stops_everything_cleanly(served_env):
     port = free_port()
-    process = subprocess.Popen(
-        [BIN / "flask", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=served_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    process = start_serve(served_env, port)
     try:
         wait_until_serving(port, process)
         children = children_of(process.pid)

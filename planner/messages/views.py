@@ -13,6 +13,7 @@ from flask_login import current_user
 from planner.db import utcnow
 from planner.extensions import db
 from planner.formatting import country_name, language_name
+from planner.i18n import INVITEE_LOCALES
 from planner.institutes.access import institute_view
 from planner.institutes.forms import ConfirmForm
 from planner.invitations import services as invitations
@@ -172,7 +173,7 @@ def cancel_scheduled(institute, scheduled_id: int):
 
 
 def _kind_or_404(kind: str, locale: str) -> TemplateKind:
-    if kind not in TemplateKind._value2member_map_ or locale not in invitations.MAIL_LOCALES:
+    if kind not in TemplateKind._value2member_map_ or locale not in INVITEE_LOCALES:
         abort(404)
     return TemplateKind(kind)
 
@@ -185,7 +186,7 @@ def templates(institute):
         institute=institute,
         kinds=list(TemplateKind),
         labels=TEMPLATE_LABELS,
-        locales=invitations.MAIL_LOCALES,
+        locales=INVITEE_LOCALES,
         custom=services.templates_of(institute),
         language_name=language_name,
     )

@@ -28,7 +28,7 @@ from planner.reports import building, followup, profiles, returning
 from planner.reports.forms import FollowUpForm, FollowUpSettingsForm, ProfileForm, RangeForm
 from planner.sections import add_section, panel
 from planner.security import audit
-from planner.security.csvsafe import csv_text
+from planner.security.csvsafe import csv_filename, csv_text
 
 bp = Blueprint("reports", __name__)
 
@@ -96,12 +96,14 @@ def _labels() -> dict:
 @invitee_view
 def my_profile(invitee):
     if invitee.rsvp_status != RsvpStatus.CONFIRMED:
+        # i18n: invitee
         flash(_("Please confirm your participation first."), "info")
         return redirect(url_for("invitations.me"))
     form = _profile_form(invitee)
     if form.validate_on_submit():
         profiles.save_profile(invitee, _answers(form))
         db.session.commit()
+        # i18n: invitee
         flash(_("Thank you, your answers are saved."), "success")
         return redirect(url_for("invitations.me"))
     return render_template(
@@ -171,7 +173,8 @@ def _report_response(report, fmt: str, filename: str, **page):
         response = Response(
             csv_text(header, rows).encode("utf-8"), content_type="text/csv; charset=utf-8"
         )
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        # One separator for every export, named in the file name (planner/security/csvsafe.py).
+        response.headers["Content-Disposition"] = f'attachment; filename="{csv_filename(filename)}"'
         response.headers["Cache-Control"] = "private, no-store"
         return response
     charts = {b.key: building.chart(b) for b in report.breakdowns}
@@ -303,6 +306,7 @@ def _where_choices():
 
     return [
         *((code, country_name(code)) for code in followup.WHERE_CHOICES),
+        # i18n: invitee
         (followup.OTHER, _("Another country")),
     ]
 

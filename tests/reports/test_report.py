@@ -185,8 +185,10 @@ def test_no_personal_value_in_the_page_the_pdf_or_the_csv(
 
 def test_csv_has_the_same_numbers_as_the_page(client, login, organizer, institute, fixture):
     login(organizer)
-    text = client.get(f"/institutes/{institute.slug}/report.csv").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    response = client.get(f"/institutes/{institute.slug}/report.csv")
+    assert "-semicolon.csv" in response.headers["Content-Disposition"]  # the one CSV separator
+    text = response.get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[1][2] == "12"
     countries = {row[1]: row[2] for row in rows if row[0] == "Country of residence"}
     assert sorted(countries.values()) == ["6", "<5", "<5"]
