@@ -94,7 +94,9 @@ def test_dashboard_queries_stay_constant_with_500_invitees(client, login, organi
     assert html.count('class="border-start border-4') == 8
     assert counts[small.slug] == counts[large.slug]
     # The whole dashboard: every package's panel (RSVP, travel, agenda, feeds, outbox).
-    assert counts[large.slug] <= 20
+    assert (
+        counts[large.slug] <= 25
+    )  # with the attendance and report panels of i15 (22 on main before i16)
 
 
 def test_status_by_nationality_counts_each_invitee_once(institute):
