@@ -26,7 +26,9 @@ AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 NARROW, WIDE = 360, 1280
 SERIOUS = {"serious", "critical"}
 # Links the crawl does not follow: downloads, feeds, sign-out, and pages that change state.
-SKIP = re.compile(r"(\.pdf|\.ics|\.csv|/print$|/logout|/sign-out|/feeds/|webcal:|mailto:|/p/)")
+SKIP = re.compile(
+    r"(\.pdf|\.ics|\.csv|\.xlsx|\.zip|/print$|/logout|/sign-out|/feeds/|webcal:|mailto:|/p/)"
+)
 MAX_PAGES = 60
 # resultTypes: only violations are read, so axe keeps one node per passing rule (much faster).
 AXE_RUN = """() => axe.run(document, {
