@@ -18,7 +18,7 @@ PO_FILES := $(shell find planner -path '*/translations/*/LC_MESSAGES/*.po')
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run serve test test-latest install lock-check upgrade translations js-deps migration lint \
-	format migrations-check pytest pytest-postgres bench extract-messages missing-messages \
+	format migrations-check pytest pytest-postgres bench bench-all extract-messages missing-messages \
 	update-invitee-catalogs a11y-deps clean
 
 $(UV):
@@ -112,7 +112,12 @@ pytest-postgres: install translations
 migration: install
 	$(BIN)/flask db migrate -m "$(or $(MESSAGE),schema change)"
 
+# The table of issue 16 (both databases, 300 and 3,000 participants), also in bench/RESULTS.md.
 bench: install translations
+	$(BIN)/python -m bench.table
+
+# Every benchmark script in bench/ (feeds, documents, pages, outbox, the table).
+bench-all: install translations
 	$(BIN)/python -m bench.run
 
 # axe-core: the accessibility crawl (tests/a11y) injects it into every page it visits.

@@ -65,7 +65,7 @@ INVITEE_SOURCES: dict[str, tuple[str, ...]] = {
         "planner/travel/forms.py",
         "planner/travel/labels.py",
         "planner/travel/services.py",
-        "planner/travel/views.py::tagged",
+        "planner/travel/views/*.py::tagged",
     ),
     "agenda": (
         "templates/agenda/me.html",

@@ -22,6 +22,7 @@ from planner.travel.models import (
     VisaCase,
     VisaRule,
 )
+from planner.travel.riskstore import Risk
 from planner.twofactor.models import RecoveryCode, RememberedDevice, TwoFactor
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "RememberedDevice",
     "ReportingProfile",
     "ReturningMatch",
+    "Risk",
     "Room",
     "RoomAssignment",
     "ScheduledMessage",

@@ -88,10 +88,26 @@ def seed(institute, organizer) -> None:
         ]
 
     def coffee(day, start, end):
-        add(day, start, end, "Coffee break", "break", "Foyer")
+        add(
+            day,
+            start,
+            end,
+            "Coffee break",
+            "break",
+            "Foyer",
+            translations={"ru": {"title": "Кофе-брейк"}},
+        )
 
     def lunch(day):
-        add(day, "12:30", "13:30", "Lunch", "meal", description="Restaurant of the training centre")
+        add(
+            day,
+            "12:30",
+            "13:30",
+            "Lunch",
+            "meal",
+            description="Restaurant of the training centre",
+            translations={"ru": {"title": "Обед", "description": "Ресторан учебного центра"}},
+        )
 
     d1, d2, d3, d4 = (institute.start_date + timedelta(days=n) for n in range(4))
     slots = []
@@ -108,6 +124,12 @@ def seed(institute, organizer) -> None:
         [RANIA, BEGIMAI],
         interpretation=INTERPRETATION,
         description="Who is in the room, what we hope to take home, agreements for our days.",
+        translations={
+            "ru": {
+                "title": "Открытие: знакомство и ожидания",
+                "description": "Кто в зале, что мы хотим увезти домой, наши договорённости.",
+            }
+        },
     )
     coffee(d1, "10:30", "11:00")
     slots.append(

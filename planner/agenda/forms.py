@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from planner.agenda.models import SessionKind
-from planner.formatting import language_choices
+from planner.formatting import language_choices, language_name
 
 KIND_LABELS = {
     # i18n: invitee
@@ -62,6 +62,7 @@ class RoomForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
+    languages: list[str] = []  # working languages with their own title fields
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(
         _l("Kind"),
@@ -100,6 +101,23 @@ class SessionForm(FlaskForm):
         self.room_id.choices = room_choices(rooms)
         self.language.choices = [("", _l("Not set")), *language_choices()]
         self.facilitators.choices = [(i.id, i.full_name) for i in candidates]
+
+
+def session_form_class(languages: list[str]) -> type[SessionForm]:
+    """The session form with a title and a description field for each working language."""
+    fields = {}
+    for code in languages:
+        name = language_name(code)
+        fields[f"title_{code}"] = StringField(
+            _l("Title in %(language)s", language=name), validators=[Optional(), Length(max=300)]
+        )
+        fields[f"description_{code}"] = TextAreaField(
+            _l("Description in %(language)s", language=name),
+            validators=[Optional(), Length(max=5000)],
+        )
+    form_class = type("SessionFormInLanguages", (SessionForm,), fields)
+    form_class.languages = list(languages)
+    return form_class
 
 
 class MoveForm(FlaskForm):

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db import TimestampMixin, str_enum
@@ -59,6 +59,9 @@ class Session(TimestampMixin, db.Model):
     )
     uid: Mapped[str] = mapped_column(String(100), unique=True)  # stable calendar UID
     sequence: Mapped[int] = mapped_column(default=0)  # raised on each change (RFC 5545)
+    # Title and description in the institute's other working languages:
+    # {"ru": {"title": "...", "description": "..."}}; ``title`` is the fallback.
+    translations: Mapped[dict | None] = mapped_column(JSON)
 
     room: Mapped[Room | None] = relationship()
     facilitators: Mapped[list["SessionFacilitator"]] = relationship(

@@ -1,7 +1,7 @@
-"""The program as plain data: days, rooms as columns, rows of time slots (read only).
+"""The program as a grid: days, rooms as columns, rows of time slots (read only).
 
-``program_days(institute)`` is the one loader that the agenda editor, the public program page,
-the facilitator view and the documents helper's program booklet all read. Its name and the
+``program_days(institute)`` lays out the program's one read model (``readmodel.load_program``)
+for the agenda editor, the public program page and the invitee's agenda. Its name and the
 shape of the dataclasses below are a contract: add fields at the end, never rename.
 """
 
@@ -9,18 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-
-from planner.agenda.models import (
-    BreakoutAssignment,
-    Room,
-    Session,
-    SessionFacilitator,
-    SessionKind,
-    SessionStatus,
-)
-from planner.extensions import db
+from planner.agenda.models import SessionKind
+from planner.agenda.readmodel import ProgramSession, load_program
 from planner.institutes.models import Institute
 
 # Kinds that are usually for everyone: the session form suggests spanning for them. The grid
@@ -117,82 +107,70 @@ def program_days(
     public: bool = False,
     include_cancelled: bool = True,
     with_empty_days: bool = False,
+    language: str | None = None,
 ) -> list[DayPlan]:
     """The institute's sessions grouped by day, then by start time, with rooms as columns.
 
     - Days are the dates of the sessions in order (plus every institute day without sessions
       when ``with_empty_days``); sessions outside the institute dates still appear.
-    - ``public=True`` keeps only facilitators who consented to be listed and were not removed;
-      participants' names are never part of this data, only counts of breakout assignments.
+    - ``public=True`` keeps only facilitators who may be named publicly
+      (``Invitee.named_publicly``); participants' names are never part of this data, only
+      counts of breakout assignments.
     - Cancelled sessions are included with ``cancelled=True`` unless ``include_cancelled`` is off.
+    - ``language``: titles and descriptions in that language where the session has them.
 
-    A pure read with four queries whatever the number of sessions (rooms, sessions,
-    facilitators with their invitees, assignment counts).
+    Reads the program's one read model (``readmodel.load_program``): two queries whatever
+    the number of sessions, none more for a second view of the program in the same request.
     """
-    rooms = list(
-        db.session.scalars(
-            select(Room).where(Room.institute_id == institute.id).order_by(Room.position, Room.id)
-        )
-    )
-    query = (
-        select(Session)
-        .where(Session.institute_id == institute.id)
-        .options(selectinload(Session.facilitators).joinedload(SessionFacilitator.invitee))
-        .order_by(Session.starts_local, Session.ends_local, Session.id)
-    )
-    if not include_cancelled:
-        query = query.where(Session.status == SessionStatus.SCHEDULED)
-    sessions = list(db.session.scalars(query))
-    counts = dict(
-        db.session.execute(
-            select(BreakoutAssignment.session_id, func.count())
-            .join(Session, Session.id == BreakoutAssignment.session_id)
-            .where(Session.institute_id == institute.id)
-            .group_by(BreakoutAssignment.session_id)
-        ).all()
-    )
-    room_by_id = {room.id: room for room in rooms}
-    items = [_item(s, room_by_id, counts.get(s.id, 0), public) for s in sessions]
-    return build_days(items, rooms, institute.days if with_empty_days else [])
+    program = load_program(institute)
+    sessions = program.sessions if include_cancelled else program.scheduled()
+    items = [item_of(s, public=public, language=language) for s in sessions]
+    return build_days(items, _rooms_of(sessions), institute.days if with_empty_days else [])
 
 
-def _item(session: Session, rooms: dict[int, Room], count: int, public: bool) -> SessionItem:
-    room = rooms.get(session.room_id) if session.room_id else None
+def item_of(session: ProgramSession, *, public: bool, language: str | None = None) -> SessionItem:
+    """A session of the read model as the grid shows it."""
     facilitators = [
-        FacilitatorName(
-            sf.invitee.id,
-            sf.invitee.full_name,
-            sf.invitee.named_publicly,
-        )
-        for sf in sorted(session.facilitators, key=lambda sf: sf.invitee.full_name.casefold())
+        FacilitatorName(f.invitee_id, f.name, f.public)
+        for f in session.facilitators
+        if f.public or not public
     ]
-    if public:
-        named = {sf.invitee.id for sf in session.facilitators if sf.invitee.named_publicly}
-        facilitators = [f for f in facilitators if f.invitee_id in named]
     kind = SessionKind(session.kind)
     return SessionItem(
         id=session.id,
         uid=session.uid,
         sequence=session.sequence,
-        title=session.title,
+        title=session.title_in(language),
         kind=kind.value,
-        starts=session.starts_local,
-        ends=session.ends_local,
-        room_id=room.id if room else None,
-        room_name=room.name if room else "",
+        starts=session.starts,
+        ends=session.ends,
+        room_id=session.room_id,
+        room_name=session.room_name,
         track=session.track,
         language=session.language,
         interpretation=session.interpretation,
-        description=session.description,
+        description=session.description_in(language),
         facilitators=facilitators,
-        cancelled=session.status == SessionStatus.CANCELLED,
-        spans_row=spans_every_room(room.id if room else None, session.spans_rooms),
-        participant_count=count if kind == SessionKind.BREAKOUT else 0,
+        cancelled=session.cancelled,
+        spans_row=spans_every_room(session.room_id, session.spans_rooms),
+        participant_count=session.participant_count if kind == SessionKind.BREAKOUT else 0,
     )
 
 
+def _rooms_of(sessions) -> list[RoomColumn]:
+    """The rooms the sessions use, in the venue's order (position, then id)."""
+    rooms = {
+        s.room_id: (s.room_position or 0, s.room_id, s.room_name, s.room_capacity)
+        for s in sessions
+        if s.room_id is not None
+    }
+    return [
+        RoomColumn(room_id, name, capacity) for _, room_id, name, capacity in sorted(rooms.values())
+    ]
+
+
 def build_days(
-    items: list[SessionItem], rooms: list[Room], extra_days: list[date] = ()
+    items: list[SessionItem], rooms: list[RoomColumn], extra_days: list[date] = ()
 ) -> list[DayPlan]:
     """Arrange session items (sorted by start) into days, time rows and room columns."""
     by_day: dict[date, list[SessionItem]] = defaultdict(list)

@@ -12,10 +12,10 @@ from planner.agenda.models import (
     BreakoutAssignment,
     Session,
     SessionFacilitator,
-    SessionKind,
     SessionStatus,
 )
-from planner.agenda.program import SessionItem, program_days
+from planner.agenda.program import SessionItem, item_of
+from planner.agenda.readmodel import load_program
 from planner.agenda.services import (
     assignments_of,
     breakout_people,
@@ -104,23 +104,16 @@ class MyDay:
     sessions: list[MySession]
 
 
-def personal_program(invitee: Invitee) -> list[MyDay]:
+def personal_program(invitee: Invitee, language: str | None = None) -> list[MyDay]:
     """The invitee's program: sessions for everyone, their breakouts, what they facilitate.
 
     For what they facilitate: co-facilitators, and the participants of those breakouts.
-    Seven queries whatever the size of the program.
+    Elsewhere only facilitators who consented to be listed are named (the feed's rule).
+    Three queries whatever the size of the program (the read model with the invitee's
+    breakouts marked, then the participants of what they facilitate).
     """
-    institute = invitee.institute
-    facilitating = set(
-        db.session.scalars(
-            select(SessionFacilitator.session_id).where(SessionFacilitator.invitee_id == invitee.id)
-        )
-    )
-    assigned = set(
-        db.session.scalars(
-            select(BreakoutAssignment.session_id).where(BreakoutAssignment.invitee_id == invitee.id)
-        )
-    )
+    program = load_program(invitee.institute, viewer=invitee)
+    facilitating = {s.id for s in program.sessions if s.led_by(invitee.id)}
     participants: dict[int, list[str]] = defaultdict(list)
     if facilitating:
         for session_id, name in db.session.execute(
@@ -130,31 +123,29 @@ def personal_program(invitee: Invitee) -> list[MyDay]:
             .order_by(Invitee.full_name)
         ):
             participants[session_id].append(name)
-    days = []
-    for plan in program_days(institute):
-        sessions = []
-        for item in plan.sessions:
-            mine_to_lead = item.id in facilitating
-            mine_to_attend = item.id in assigned
-            if item.kind == SessionKind.BREAKOUT and not (mine_to_lead or mine_to_attend):
-                continue
-            if not mine_to_lead:
-                # Only their own team knows unlisted facilitators (the feed's rule).
-                item = replace(item, facilitators=[f for f in item.facilitators if f.listed])
-            sessions.append(
-                MySession(
-                    item,
-                    facilitating=mine_to_lead,
-                    assigned=mine_to_attend,
-                    co_facilitators=[
-                        f.name for f in item.facilitators if f.invitee_id != invitee.id
-                    ],
-                    participants=participants.get(item.id, []),
-                )
+    by_day: dict[date, list[MySession]] = defaultdict(list)
+    for session in program.sessions:
+        mine_to_lead = session.id in facilitating
+        mine_to_attend = session.viewer_assigned
+        if session.is_breakout and not (mine_to_lead or mine_to_attend):
+            continue
+        item = item_of(session, public=False, language=language)
+        if not mine_to_lead:
+            # Only their own team knows unlisted facilitators (the feed's rule).
+            item = replace(item, facilitators=[f for f in item.facilitators if f.listed])
+        by_day[item.starts.date()].append(
+            MySession(
+                item,
+                facilitating=mine_to_lead,
+                assigned=mine_to_attend,
+                co_facilitators=[f.name for f in item.facilitators if f.invitee_id != invitee.id],
+                participants=participants.get(session.id, []),
             )
-        if sessions:
-            sessions.sort(key=lambda s: (s.item.starts, s.item.ends, s.item.id))
-            days.append(MyDay(plan.day, sessions))
+        )
+    days = []
+    for day in sorted(by_day):
+        sessions = sorted(by_day[day], key=lambda s: (s.item.starts, s.item.ends, s.item.id))
+        days.append(MyDay(day, sessions))
     return days
 
 

@@ -168,6 +168,8 @@ class SessionData:
     description: str = ""
     facilitator_ids: list[int] = field(default_factory=list)
     spans_rooms: bool = False
+    # language code -> {"title": ..., "description": ...} for the other working languages
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def starts_local(self) -> datetime:
@@ -278,6 +280,21 @@ def _apply(session: Session, data: SessionData, room: Room | None) -> None:
     session.interpretation = (data.interpretation or "").strip()
     session.description = (data.description or "").strip()
     session.spans_rooms = bool(data.spans_rooms)
+    session.translations = clean_translations(data.translations) or None
+
+
+def clean_translations(translations: dict | None) -> dict[str, dict[str, str]]:
+    """Titles and descriptions per language, stripped, without empty entries."""
+    cleaned = {}
+    for code, texts in sorted((translations or {}).items()):
+        entry = {
+            name: (texts.get(name) or "").strip()
+            for name in ("title", "description")
+            if (texts.get(name) or "").strip()
+        }
+        if entry:
+            cleaned[code] = entry
+    return cleaned
 
 
 def _snapshot(session: Session) -> tuple:
@@ -292,6 +309,7 @@ def _snapshot(session: Session) -> tuple:
         session.interpretation,
         session.description,
         bool(session.spans_rooms),
+        tuple((code, tuple(sorted(t.items()))) for code, t in (session.translations or {}).items()),
         SessionStatus(session.status),
         tuple(sorted(sf.invitee_id for sf in session.facilitators)),
     )
@@ -637,5 +655,6 @@ def session_data(session: Session) -> SessionData:
         starts=session.starts_local.time(),
         ends=session.ends_local.time(),
         facilitator_ids=[sf.invitee_id for sf in session.facilitators],
+        translations=dict(session.translations or {}),
     )
     return SessionData(**values)

@@ -30,6 +30,7 @@ from planner.agenda.forms import (
     RoomForm,
     SessionForm,
     SplitForm,
+    session_form_class,
 )
 from planner.agenda.models import SessionKind
 from planner.agenda.services import AgendaError, SessionData
@@ -61,7 +62,7 @@ def index(institute):
     return render_template(
         "agenda/index.html",
         institute=institute,
-        days=services.program_days(institute, with_empty_days=True),
+        days=services.program_days(institute, with_empty_days=True, language=_reader_language()),
         conflicts=conflicts,
         warnings=conflicts_by_session(conflicts),
         not_named=reading.facilitators_not_named(institute),
@@ -99,12 +100,18 @@ def _flash_warnings(institute, session_ids) -> None:
             flash(conflict.message, "warning")
 
 
-def _session_form(institute, **kwargs) -> SessionForm:
-    return SessionForm(
+def _session_form(institute, translations: dict | None = None, **kwargs) -> SessionForm:
+    form = session_form_class(institute.languages)(
         rooms=services.rooms_of(institute),
         candidates=services.facilitator_candidates(institute),
         **kwargs,
     )
+    if not form.is_submitted():
+        for code in form.languages:
+            texts = (translations or {}).get(code) or {}
+            form[f"title_{code}"].data = texts.get("title", "")
+            form[f"description_{code}"].data = texts.get("description", "")
+    return form
 
 
 def _data(form: SessionForm) -> SessionData:
@@ -121,6 +128,13 @@ def _data(form: SessionForm) -> SessionData:
         description=form.description.data or "",
         facilitator_ids=[i for i in form.facilitators.data or [] if i is not None],
         spans_rooms=form.spans_rooms.data,
+        translations={
+            code: {
+                "title": form[f"title_{code}"].data or "",
+                "description": form[f"description_{code}"].data or "",
+            }
+            for code in form.languages
+        },
     )
 
 
@@ -159,7 +173,9 @@ def new_session(institute):
 @institute_view("editor")
 def edit_session(institute, session_id: int):
     session = _session_or_404(institute, session_id)
-    form = _session_form(institute, obj=services.session_data(session))
+    form = _session_form(
+        institute, translations=session.translations, obj=services.session_data(session)
+    )
     if not form.is_submitted():
         form.facilitators.data = [sf.invitee_id for sf in session.facilitators]
     if form.validate_on_submit():
@@ -532,6 +548,11 @@ def slot_at(moment: datetime) -> str:
 # --- the invitee's agenda and panels ---------------------------------------------------------
 
 
+def _reader_language() -> str:
+    """Session titles are shown in the reader's language where the session has one."""
+    return str(get_locale() or "")
+
+
 def _pdf_endpoint(name: str) -> str | None:
     return name if name in current_app.view_functions else None
 
@@ -544,7 +565,7 @@ def my_agenda(invitee):
             "agenda/me.html",
             invitee=invitee,
             institute=invitee.institute,
-            days=reading.personal_program(invitee),
+            days=reading.personal_program(invitee, _reader_language()),
             pdf_endpoint=_pdf_endpoint("documents.my_agenda_pdf")
             if invitee.is_facilitator
             else None,
@@ -556,7 +577,7 @@ def my_agenda(invitee):
 
 @panel("me", "agenda/_me_panel.html", 30)
 def me_panel(invitee):
-    days = reading.personal_program(invitee)
+    days = reading.personal_program(invitee, _reader_language())
     mine = [s for day in days for s in day.sessions if s.facilitating or s.assigned]
     if not days:
         return None
@@ -589,7 +610,7 @@ def public_program(slug: str):
             render_template(
                 "agenda/public.html",
                 institute=institute,
-                days=services.program_days(institute, public=True),
+                days=services.program_days(institute, public=True, language=_reader_language()),
                 feed_endpoint=_pdf_endpoint("calendar.institute_feed"),
                 booklet_endpoint=_pdf_endpoint("documents.public_program_pdf"),
             )

@@ -1,4 +1,4 @@
-"""Loaders of the feeds: a few fixed queries turned into ``FeedCalendar`` values.
+"""The feeds: the program's read model and the owner's travel turned into ``FeedCalendar``s.
 
 What each feed shows (one rule each, here and nowhere else):
 
@@ -11,8 +11,8 @@ What each feed shows (one rule each, here and nowhere else):
   travel legs and hotel nights. A facilitator's feed also names all co-facilitators of the
   sessions they facilitate (they work together); elsewhere the consent rule above holds.
 - Never passport, visa, date of birth, contact data or other people's travel: of invitees
-  the queries below select only name and consent (never the whole row), and travel and
-  hotel rows only of the feed's owner, so such data is not even loaded.
+  the read model loads only name and consent (never the whole row), and travel and hotel
+  rows are loaded only of the feed's owner, so such data is not even loaded.
 
 The number of queries does not depend on the number of sessions (institute feed: 2 after
 the institute lookup, personal feed: 4 after the link lookup).
@@ -21,36 +21,21 @@ the institute lookup, personal feed: 4 after the link lookup).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from planner.agenda.models import (
-    BreakoutAssignment,
-    Room,
-    Session,
-    SessionFacilitator,
-    SessionKind,
-    SessionStatus,
-)
+from planner.agenda.readmodel import ProgramSession, load_program
 from planner.calendar.ics import FeedCalendar, FeedEvent
 from planner.extensions import db
 from planner.formatting import language_name
 from planner.institutes.models import Institute
-from planner.invitations.models import NOT_COMING, Invitee
+from planner.invitations.models import Invitee
 from planner.travel.models import Hotel, Pickup, RoomAssignment, TravelLeg, TravelMode
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _Facilitator:
-    invitee_id: int
-    name: str
-    listed: bool  # Invitee.named_publicly
 
 
 class _Wording:
@@ -63,6 +48,7 @@ class _Wording:
         self.interpretation = _("Interpretation: %(interpretation)s")
         self.track = _("Track: %(track)s")
         self.you_facilitate = _("You facilitate this session.")
+        self.reader_language = str(get_locale() or "")
         self._language_names: dict[str, str] = {}
 
     def language(self, code: str) -> str:
@@ -78,13 +64,10 @@ def public_program_url(base_url: str, institute: Institute) -> str:
 
 def institute_calendar(institute: Institute, base_url: str) -> FeedCalendar:
     """The published program of the institute, for anyone."""
-    sessions = _sessions(institute)
-    facilitators = _facilitators(institute, [s.id for s, _ in sessions])
     url = public_program_url(base_url, institute)
     words = _Wording()
     events = [
-        _session_event(words, institute, session, room, facilitators[session.id], url=url)
-        for session, room in sessions
+        _session_event(words, institute, session, url=url) for session in _in_feed_order(institute)
     ]
     return FeedCalendar(
         name=institute.title,
@@ -96,21 +79,18 @@ def institute_calendar(institute: Institute, base_url: str) -> FeedCalendar:
 
 def personal_calendar(invitee: Invitee, institute: Institute, base_url: str) -> FeedCalendar:
     """The feed of one invitee: their sessions, own travel legs and hotel nights."""
-    sessions = _sessions(institute, invitee)
-    facilitators = _facilitators(institute, [s.id for s, _ in sessions])
     url = public_program_url(base_url, institute)
     words = _Wording()
     events = []
-    for session, room in sessions:
-        team = facilitators[session.id]
-        facilitates = any(f.invitee_id == invitee.id for f in team)
+    for session in _in_feed_order(institute, invitee):
+        facilitates = session.led_by(invitee.id)
+        if session.is_breakout and not (facilitates or session.viewer_assigned):
+            continue
         events.append(
             _session_event(
                 words,
                 institute,
                 session,
-                room,
-                team,
                 url=url,
                 note=words.you_facilitate if facilitates else "",
                 show_all_facilitators=facilitates,
@@ -128,59 +108,13 @@ def personal_calendar(invitee: Invitee, institute: Institute, base_url: str) -> 
 # -- queries ------------------------------------------------------------------------------
 
 
-def _sessions(institute: Institute, invitee: Invitee | None = None) -> list[tuple[Session, str]]:
-    query = (
-        select(Session, Room.name)
-        .outerjoin(Room, Room.id == Session.room_id)
-        .where(Session.institute_id == institute.id)
-        .order_by(Session.starts_local, Room.position, Session.id)
+def _in_feed_order(institute: Institute, viewer: Invitee | None = None) -> list[ProgramSession]:
+    """The program's read model (two queries), by start, then the venue's room order."""
+    program = load_program(institute, viewer=viewer)
+    return sorted(
+        program.sessions,
+        key=lambda s: (s.starts, s.room_position if s.room_id is not None else -1, s.id),
     )
-    if invitee is not None:
-        query = query.where(
-            or_(
-                Session.kind != SessionKind.BREAKOUT,
-                Session.id.in_(
-                    select(BreakoutAssignment.session_id).where(
-                        BreakoutAssignment.invitee_id == invitee.id
-                    )
-                ),
-                Session.id.in_(
-                    select(SessionFacilitator.session_id).where(
-                        SessionFacilitator.invitee_id == invitee.id
-                    )
-                ),
-            )
-        )
-    return [(session, room or "") for session, room in db.session.execute(query)]
-
-
-def _facilitators(institute: Institute, session_ids: list[int]) -> dict[int, list[_Facilitator]]:
-    team: dict[int, list[_Facilitator]] = defaultdict(list)
-    if not session_ids:
-        return team
-    # Driven by the session ids (the unique index on session_id, invitee_id), then each
-    # invitee by primary key; the institute check on the invitee guards against bad links.
-    rows = db.session.execute(
-        select(
-            SessionFacilitator.session_id,
-            Invitee.id,
-            Invitee.full_name,
-            Invitee.named_publicly,  # the one rule (planner/invitations/models.py), in SQL
-            Invitee.institute_id,
-        )
-        .join(Invitee, Invitee.id == SessionFacilitator.invitee_id)
-        .where(
-            SessionFacilitator.session_id.in_(session_ids),
-            Invitee.removed_at.is_(None),
-            # someone who said no is not announced as running the session
-            Invitee.rsvp_status.not_in(NOT_COMING),
-        )
-        .order_by(SessionFacilitator.id)
-    )
-    for session_id, invitee_id, name, listed, institute_id in rows:
-        if institute_id == institute.id:
-            team[session_id].append(_Facilitator(invitee_id, name, bool(listed)))
-    return team
 
 
 def _travel_legs(invitee: Invitee) -> list[TravelLeg]:
@@ -212,17 +146,20 @@ def _hotel_nights(invitee: Invitee) -> list[tuple[RoomAssignment, Hotel]]:
 def _session_event(
     words: _Wording,
     institute: Institute,
-    session: Session,
-    room: str,
-    team: list[_Facilitator],
+    session: ProgramSession,
     *,
     url: str = "",
     note: str = "",
     show_all_facilitators: bool = False,
 ) -> FeedEvent:
-    cancelled = session.status == SessionStatus.CANCELLED
-    names = [f.name for f in team if f.listed or show_all_facilitators]
-    lines = [note, session.description.strip()]
+    language = words.reader_language
+    # Someone who said no is not announced as running the session; of the others, only
+    # those who may be named publicly, unless the reader works with them.
+    names = [
+        f.name for f in session.facilitators if f.coming and (f.public or show_all_facilitators)
+    ]
+    title = session.title_in(language)
+    lines = [note, session.description_in(language).strip()]
     if names:
         lines.append(words.facilitators % {"names": ", ".join(names)})
     if session.language:
@@ -231,20 +168,21 @@ def _session_event(
         lines.append(words.interpretation % {"interpretation": session.interpretation})
     if session.track:
         lines.append(words.track % {"track": session.track})
-    summary = words.cancelled % {"title": session.title} if cancelled else session.title
+    summary = words.cancelled % {"title": title} if session.cancelled else title
+    location = (session.room_name, institute.venue, institute.address)
     return FeedEvent(
         uid=session.uid,
         sequence=session.sequence,
         summary=summary,
-        start=session.starts_local,
-        end=session.ends_local,
+        start=session.starts,
+        end=session.ends,
         start_zone=institute.timezone,
         end_zone=institute.timezone,
         created=session.created_at,
         last_modified=session.updated_at,
-        location=", ".join(part for part in (room, institute.venue, institute.address) if part),
+        location=", ".join(part for part in location if part),
         description="\n\n".join(line for line in lines if line),
-        cancelled=cancelled,
+        cancelled=session.cancelled,
         url=url,
     )
 

@@ -1,6 +1,8 @@
 """iCalendar feeds (institute program, personal and facilitator feeds) and their links."""
 
 import hashlib
+from functools import cache
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -17,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner.calendar import feeds, services
+from planner.calendar import feeds, ics, services
 from planner.calendar.forms import FeedLinkForm
 from planner.calendar.ics import build_ics
 from planner.extensions import db, limiter
@@ -42,9 +44,14 @@ def institute_feed(slug: str):
     institute = db.session.scalar(select(Institute).where(Institute.slug == slug))
     if institute is None or not institute.program_published:
         abort(404)
-    with force_locale(_feed_language(request.args.get("lang"), institute.languages)):
-        calendar = feeds.institute_calendar(institute, current_app.config["BASE_URL"])
-    response = _calendar_response(build_ics(calendar), f"{institute.slug}.ics")
+    language = _feed_language(request.args.get("lang"), institute.languages)
+    # The version answers "not modified" before anything else is loaded (one query).
+    etag = f"program-{institute.id}-{institute.data_version}-{language}-{feed_format()}"
+    response = _not_modified(etag)
+    if response is None:
+        with force_locale(language):
+            calendar = feeds.institute_calendar(institute, current_app.config["BASE_URL"])
+        response = _calendar_response(build_ics(calendar), f"{institute.slug}.ics", etag)
     response.cache_control.public = True
     response.cache_control.max_age = PUBLIC_MAX_AGE
     return response
@@ -57,14 +64,40 @@ def personal_feed(token: str):
     if link is None:
         abort(404)
     invitee, institute = link.invitee, link.invitee.institute
-    with force_locale(_feed_language(invitee.language, [])):
-        calendar = feeds.personal_calendar(invitee, institute, current_app.config["BASE_URL"])
-    response = _calendar_response(build_ics(calendar), f"{institute.slug}-my-program.ics")
+    language = _feed_language(invitee.language, [])
+    # Travel and stays raise the institute's version too; the link's id changes when it is
+    # renewed, the role names the calendar.
+    etag = (
+        f"feed-{link.id}-{institute.data_version}-{invitee.role.value}-{language}-{feed_format()}"
+    )
+    response = _not_modified(etag)
+    if response is None:
+        with force_locale(language):
+            calendar = feeds.personal_calendar(invitee, institute, current_app.config["BASE_URL"])
+        response = _calendar_response(build_ics(calendar), f"{institute.slug}-my-program.ics", etag)
     response.cache_control.private = True
     response.cache_control.no_store = True
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     if services.note_feed_use(link):
         db.session.commit()
+    return response
+
+
+@cache
+def feed_format() -> str:
+    """A digest of the code that writes feeds: a new release retires the old ETags."""
+    digest = hashlib.sha256()
+    for module in (feeds, ics):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def _not_modified(etag: str) -> Response | None:
+    """A 304 when the client holds this version, else None (then build the body)."""
+    if not request.if_none_match.contains(etag):
+        return None
+    response = Response(status=304)
+    response.set_etag(etag)
     return response
 
 
@@ -77,14 +110,14 @@ def _feed_language(wanted: str | None, fallbacks: list[str]) -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _calendar_response(body: bytes, filename: str) -> Response:
-    """text/calendar with a strong ETag of the body (the output is deterministic), so an
-    unchanged feed answers 304 to If-None-Match; ``?download=1`` makes it an attachment."""
+def _calendar_response(body: bytes, filename: str, etag: str) -> Response:
+    """text/calendar with an ETag of the data version it was built from, so an unchanged
+    feed answers 304 to If-None-Match; ``?download=1`` makes it an attachment."""
     response = Response(body, content_type="text/calendar; charset=utf-8")
-    response.set_etag(hashlib.sha256(body).hexdigest()[:40])
+    response.set_etag(etag)
     disposition = "attachment" if request.args.get("download") else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response.make_conditional(request)
+    return response
 
 
 # -- links: organizers --------------------------------------------------------------------

@@ -45,7 +45,7 @@ DOCUMENTS: dict[str, InstituteDocument] = {
             ),
             "booklet.html",
             TeamRole.VIEWER,
-            data.load_booklet,
+            lambda institute: data.load_booklet(institute, _locale()),
             personal=False,
         ),
         InstituteDocument(
@@ -110,11 +110,19 @@ def document_locale(doc: InstituteDocument, institute: Institute, wanted: str | 
     return _locale()
 
 
+def document_key(
+    doc: InstituteDocument, institute: Institute, paper: str, lang: str | None = None
+) -> CacheKey:
+    """What names one PDF of the document: known before anything is loaded."""
+    with force_locale(document_locale(doc, institute, lang)):
+        return CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
+
+
 def document_pdf(
     doc: InstituteDocument, institute: Institute, paper: str, lang: str | None = None
 ) -> bytes:
     with force_locale(document_locale(doc, institute, lang)):
-        key = CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
+        key = document_key(doc, institute, paper, lang)
         return cached_pdf(
             key,
             lambda: render_pdf(doc.template, paper=paper, doc=doc, data=doc.load(institute)),
@@ -142,7 +150,9 @@ def agenda_pdf(institute: Institute, invitee: Invitee, paper: str) -> bytes:
         return cached_pdf(
             key,
             lambda: render_pdf(
-                "agenda.html", paper=paper, data=data.load_facilitator_agenda(institute, invitee)
+                "agenda.html",
+                paper=paper,
+                data=data.load_facilitator_agenda(institute, invitee, _locale()),
             ),
         )
 
@@ -153,7 +163,7 @@ def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> 
             "agenda.html",
             screen=True,
             paper=paper,
-            data=data.load_facilitator_agenda(institute, invitee),
+            data=data.load_facilitator_agenda(institute, invitee, _locale()),
             **links,
         )
 

@@ -15,12 +15,11 @@ from sqlalchemy.orm import selectinload
 
 from planner.agenda.models import (
     BreakoutAssignment,
-    Room,
     Session,
     SessionFacilitator,
-    SessionStatus,
 )
 from planner.agenda.program import spans_every_room
+from planner.agenda.readmodel import load_program
 from planner.documents.models import LetterSettings
 from planner.documents.render import upload_root
 from planner.extensions import db
@@ -137,46 +136,32 @@ class Booklet:
     logo_src: str | None = None  # the host's logo from the letter settings, as a data: URL
 
 
-def _named(invitee: Invitee, listed_only: bool) -> bool:
-    if listed_only:
-        return invitee.named_publicly
-    return invitee.removed_at is None
-
-
-def load_sessions(institute: Institute, *, listed_only: bool = False) -> list[SessionItem]:
-    """Scheduled sessions of the institute in time order, with their facilitators' names.
+def load_sessions(
+    institute: Institute, *, listed_only: bool = False, language: str | None = None
+) -> list[SessionItem]:
+    """Scheduled sessions of the institute in time order, with their facilitators' names,
+    from the program's read model (``agenda.readmodel``).
 
     ``listed_only`` (the booklet, which is public once the program is published) names only
-    facilitators who consented to be listed and did not decline or withdraw, as the public
+    facilitators who may be named publicly (``Invitee.named_publicly``), as the public
     page and feed do; a facilitator's own agenda names all their co-facilitators."""
-    sessions = db.session.scalars(
-        select(Session)
-        .options(
-            selectinload(Session.room),
-            selectinload(Session.facilitators).selectinload(SessionFacilitator.invitee),
-        )
-        .where(Session.institute_id == institute.id, Session.status == SessionStatus.SCHEDULED)
-        .order_by(Session.starts_local, Session.id)
-    )
+    program = load_program(institute)
     items = []
-    for s in sessions:
-        names = sorted(
-            (f.invitee.full_name for f in s.facilitators if _named(f.invitee, listed_only)),
-            key=_name_key,
-        )
+    for s in sorted(program.scheduled(), key=lambda s: (s.starts, s.id)):
+        names = [f.name for f in s.facilitators if (f.public if listed_only else f.present)]
         items.append(
             SessionItem(
                 id=s.id,
-                title=s.title,
-                kind=s.kind.value,
-                starts=s.starts_local,
-                ends=s.ends_local,
-                room=s.room.name if s.room else "",
+                title=s.title_in(language),
+                kind=s.kind,
+                starts=s.starts,
+                ends=s.ends,
+                room=s.room_name,
                 room_id=s.room_id,
-                track=s.track or "",
-                language=s.language or "",
-                interpretation=s.interpretation or "",
-                description=s.description or "",
+                track=s.track,
+                language=s.language,
+                interpretation=s.interpretation,
+                description=s.description_in(language),
                 facilitators=tuple(names),
                 spans=spans_every_room(s.room_id, s.spans_rooms),
             )
@@ -185,10 +170,12 @@ def load_sessions(institute: Institute, *, listed_only: bool = False) -> list[Se
 
 
 def _room_order(institute: Institute) -> dict[int, tuple[int, str]]:
-    rooms = db.session.execute(
-        select(Room.id, Room.position, Room.name).where(Room.institute_id == institute.id)
-    )
-    return {room_id: (position, name.casefold()) for room_id, position, name in rooms}
+    program = load_program(institute)
+    return {
+        s.room_id: (s.room_position or 0, s.room_name.casefold())
+        for s in program.sessions
+        if s.room_id is not None
+    }
 
 
 def program_grid(sessions: list[SessionItem], room_order: dict) -> list[ProgramDay]:
@@ -267,15 +254,14 @@ def listed_participants(institute: Institute) -> list[ParticipantItem]:
     return sorted(people, key=lambda p: _name_key(p.name))
 
 
-def load_booklet(institute: Institute) -> Booklet:
+def load_booklet(institute: Institute, language: str | None = None) -> Booklet:
+    sessions = load_sessions(institute, listed_only=True, language=language)
     logo = db.session.scalar(
         select(LetterSettings.logo_file).where(LetterSettings.institute_id == institute.id)
     )
     return Booklet(
         institute=InstituteInfo.of(institute),
-        days=tuple(
-            program_grid(load_sessions(institute, listed_only=True), _room_order(institute))
-        ),
+        days=tuple(program_grid(sessions, _room_order(institute))),
         participants=tuple(listed_participants(institute)),
         logo_src=image_src(institute, logo, inline=True),
     )
@@ -415,13 +401,13 @@ def facilitators_of(institute: Institute) -> list[PersonItem]:
     return sorted((_person(i) for i in invitees), key=lambda p: _name_key(p.name))
 
 
-def load_facilitator_agenda(institute: Institute, invitee: Invitee) -> FacilitatorAgenda:
+def load_facilitator_agenda(
+    institute: Institute, invitee: Invitee, language: str | None = None
+) -> FacilitatorAgenda:
     """The sessions the invitee leads, with co-facilitators and breakout participants,
     and their own travel legs and hotel nights."""
-    all_sessions = {s.id: s for s in load_sessions(institute)}
-    own_ids = db.session.scalars(
-        select(SessionFacilitator.session_id).where(SessionFacilitator.invitee_id == invitee.id)
-    ).all()
+    all_sessions = {s.id: s for s in load_sessions(institute, language=language)}
+    own_ids = [s.id for s in load_program(institute).sessions if s.led_by(invitee.id)]
     own = sorted(
         (all_sessions[i] for i in own_ids if i in all_sessions), key=lambda s: (s.starts, s.id)
     )

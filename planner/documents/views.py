@@ -292,8 +292,18 @@ def public_program_pdf(slug: str):
     )
     if institute is None or institute.is_archived:
         abort(404)
-    pdf = catalog.document_pdf(catalog.DOCUMENTS["program"], institute, _paper())
-    response = _pdf_response(pdf, f"program-{institute.slug}.pdf", public=True)
+    paper = _paper()
+    # The version of the data, paper, language and templates name the PDF: a client that
+    # holds it gets 304 before anything is loaded or rendered (one query).
+    key = catalog.document_key(catalog.DOCUMENTS["program"], institute, paper)
+    etag = key.filename().removesuffix(".pdf")
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        pdf = catalog.document_pdf(catalog.DOCUMENTS["program"], institute, paper)
+        response = _pdf_response(pdf, f"program-{institute.slug}.pdf", public=True)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, no-cache"
     # Public, yet the names in it should not end up in search engines.
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

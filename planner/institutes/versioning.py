@@ -20,12 +20,13 @@ def note_touched(session: Session, institute_id: int) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _raise_versions(session: Session) -> None:
+    # Flush first: listeners that run in the flush (the program's read model) touch too.
+    session.flush()
     touched = session.info.get(_KEY)
     if not touched:
         return
     from planner.institutes.models import Institute
 
-    session.flush()
     ids = sorted(session.info.pop(_KEY))
     session.execute(
         update(Institute)

@@ -9,4 +9,7 @@ For other packages:
   ``manifests.build_manifest(data, "arrival" | "departure")`` gives the manifest page, CSV and
   PDF their rows (one function, so they agree); ``overview.rooming_by_night(data)`` the
   rooming list.
+- ``riskstore`` keeps the checks' findings per invitee in the ``risk`` table (refreshed on
+  commit for invitees whose data changed; ``flask rebuild-risks``); ``dashboard`` builds the
+  dashboard panel from SQL aggregates and the first stored risks.
 """

@@ -236,28 +236,31 @@ class TravelData:
         return [i for i in self.present if i.rsvp_status == RsvpStatus.CONFIRMED]
 
 
-def load_travel_data(institute: Institute, today: date | None = None) -> TravelData:
-    """The institute's invitees, legs, visa rules and cases, hotels and rooms: 8 queries."""
+def load_travel_data(
+    institute: Institute, today: date | None = None, invitee_ids=None
+) -> TravelData:
+    """The institute's invitees, legs, visa rules and cases, hotels and rooms: 8 queries.
+
+    ``invitee_ids`` limits the invitees (and their legs, cases and rooms) to those: the
+    checks then look at those people alone (stored risks, refreshed when their data changes).
+    """
+    some = Invitee.institute_id == institute.id
+    if invitee_ids is not None:
+        some = some & Invitee.id.in_(list(invitee_ids))
     invitees = [
         InviteeRow(*row)
         for row in db.session.execute(
-            select(*INVITEE_COLUMNS)
-            .where(Invitee.institute_id == institute.id)
-            .order_by(Invitee.full_name, Invitee.id)
+            select(*INVITEE_COLUMNS).where(some).order_by(Invitee.full_name, Invitee.id)
         )
     ]
     legs: dict[int, list[LegRow]] = defaultdict(list)
-    for row in db.session.execute(
-        select(*LEG_COLUMNS).join(Invitee).where(Invitee.institute_id == institute.id)
-    ):
+    for row in db.session.execute(select(*LEG_COLUMNS).join(Invitee).where(some)):
         legs[row.invitee_id].append(LegRow.of(row))
     for invitee_legs in legs.values():
         invitee_legs.sort(key=lambda leg: (leg.direction != Direction.ARRIVAL, leg.departs_at))
     cases = {
         case.invitee_id: case
-        for case in db.session.execute(
-            select(*CASE_COLUMNS).join(Invitee).where(Invitee.institute_id == institute.id)
-        )
+        for case in db.session.execute(select(*CASE_COLUMNS).join(Invitee).where(some))
     }
     rules = {
         rule.nationality: rule
@@ -273,10 +276,7 @@ def load_travel_data(institute: Institute, today: date | None = None) -> TravelD
     }
     rooms: dict[int, list[Row]] = defaultdict(list)
     for assignment in db.session.execute(
-        select(*ROOM_COLUMNS)
-        .join(Invitee)
-        .where(Invitee.institute_id == institute.id)
-        .order_by(RoomAssignment.check_in)
+        select(*ROOM_COLUMNS).join(Invitee).where(some).order_by(RoomAssignment.check_in)
     ):
         rooms[assignment.invitee_id].append(assignment)
     first, last = db.session.execute(
