@@ -62,3 +62,11 @@ def spaced(text: str) -> str:
 def flat(text: str) -> str:
     """Every run of white space as one space, as the documents' tests read PDF text."""
     return " ".join(text.split())
+
+
+def moment(value: datetime, locale: str = "en") -> str:
+    """A wall-clock date and time as the app writes it (``planner.formatting.format_moment``:
+    Babel's skeleton date and the language's own way of joining a date and a time)."""
+    from planner.formatting import format_moment
+
+    return format_moment(value, locale=locale)

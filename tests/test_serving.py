@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from planner.demo import DEMO_SLUG
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CRASH_WORDS = ("Traceback", "Segmentation fault", "SIGSEGV", "Interrupt", "Fatal Python error")
@@ -211,7 +213,7 @@ def test_gunicorn_with_preload_renders_pdfs_in_four_workers_at_once(served_env, 
         )
     try:
         wait_until_serving(port, gunicorn)
-        slug = demo_public_slug(served_env)
+        slug = DEMO_SLUG  # the demo publishes its program
 
         def fetch(paper: str) -> bytes:
             url = f"http://127.0.0.1:{port}/p/{slug}/program.pdf?paper={paper}"
@@ -230,22 +232,3 @@ def test_gunicorn_with_preload_renders_pdfs_in_four_workers_at_once(served_env, 
     assert "SIGSEGV" not in text and "Fatal Python error" not in text, text
     serving, _, _ = text.partition("Handling signal: term")
     assert "was sent" not in serving and "exited with code" not in serving, text
-
-
-def demo_public_slug(env) -> str:
-    script = (
-        "from sqlalchemy import select\n"
-        "from planner import create_app\n"
-        "from planner.extensions import db\n"
-        "from planner.institutes.models import Institute\n"
-        "with create_app().app_context():\n"
-        "    print(db.session.scalars(select(Institute.slug)).first())\n"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()

@@ -6,8 +6,10 @@ static folder and the institute's own uploaded letter images. User text reaches 
 templates as data and is escaped by Jinja's autoescape; no template marks it safe.
 """
 
+import atexit
 import base64
 import binascii
+import gc
 import hashlib
 import logging
 import mimetypes
@@ -252,7 +254,20 @@ def render_pdf(template: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()
     )
 
 
+def _release_fonts_at_exit() -> None:
+    """Free WeasyPrint's Pango/HarfBuzz objects while those libraries still stand.
+
+    Left to the interpreter's final teardown, the objects of a tagged PDF render are freed in
+    an order that crashes the process on its way out (a gunicorn worker stopped by SIGTERM
+    ended with SIGSEGV after rendering a tagged booklet).
+    """
+    for cached in (_font_config, _base_stylesheet, _page_stylesheet):
+        cached.cache_clear()
+    gc.collect()
+
+
 os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(_release_fonts_at_exit)
 
 
 # --- the cache -------------------------------------------------------------------------------

@@ -167,10 +167,16 @@ def languages_of(invitees: list[Invitee]) -> list[str]:
     return sorted(counts, key=lambda code: (-counts[code], code))
 
 
+# Organizers may write a message only in Russian and English: these readers get the Russian.
+REGION_READS_RUSSIAN = frozenset({"kk", "ky", "uz", "tg", "az", "tk"})
+
+
 def text_for(texts: dict[str, tuple[str, str]], language: str) -> tuple[str, str, str]:
     """(language, subject, body) for a reader of ``language``: their own text if written, else
-    the language we write to them in (Russian for Kazakh, Kyrgyz, ...), else any text."""
-    for code in (language, mail_locale(language), "en", "ru", *texts):
+    the language we write to them in; readers of the region's languages (Kazakh, Kyrgyz, Uzbek,
+    Tajik, Azerbaijani, Turkmen) read Russian before English; else any text."""
+    second = ("ru", "en") if language in REGION_READS_RUSSIAN else ("en", "ru")
+    for code in (language, mail_locale(language), *second, *texts):
         subject, body = texts.get(code, ("", ""))
         if subject.strip() and body.strip():
             return code, subject, body
