@@ -184,7 +184,8 @@ def fuzz_route(
     def post(data):
         response = client.post(path, data=data, content_type="multipart/form-data")
         db.session.rollback()
-        assert response.status_code < 500, f"POST {path} answered {response.status_code}"
+        assert response.status_code < 500
+    assert response.status_code in (200, 400)  # the preview, or a refusal that says why, f"POST {path} answered {response.status_code}"
 
     post()
 
@@ -290,7 +291,6 @@ BAD_ENCODINGS = [
 ]
 
 
-@pytest.mark.xfail(strict=False, reason="importer: other branch")
 @pytest.mark.parametrize("content", BAD_ENCODINGS, ids=["utf8-bom", "utf16-odd", "surrogate"])
 def test_the_invitee_import_never_answers_5xx(app, client, login, content):
     owner, institute, _, _ = the_institute()
