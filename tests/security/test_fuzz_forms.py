@@ -184,8 +184,7 @@ def fuzz_route(
     def post(data):
         response = client.post(path, data=data, content_type="multipart/form-data")
         db.session.rollback()
-        assert response.status_code < 500
-    assert response.status_code in (200, 400)  # the preview, or a refusal that says why, f"POST {path} answered {response.status_code}"
+        assert response.status_code < 500, f"POST {path} answered {response.status_code}"
 
     post()
 
@@ -229,6 +228,15 @@ def the_institute():
     return owner, institute, person, ids
 
 
+# Route arguments the fixture has no row for (a scheduled message, a certificate, ...): an id
+# nobody has, which must answer 404, never 5xx; words for the word arguments.
+OTHER_ARGUMENTS = {"kind": "invitation", "locale": "en"}
+
+
+def argument(ids: dict, name: str):
+    return ids.get(name, OTHER_ARGUMENTS.get(name, 999_999))
+
+
 def ordered(paths):
     return sorted(paths, key=lambda p: (any(word in p for word in LAST), p))
 
@@ -256,7 +264,7 @@ def test_no_form_route_answers_5xx_to_random_or_missing_fields(app, client, logi
             continue
         path = adapter.build(
             rule.endpoint,
-            {name: ids[name] for name in rule.arguments if name != "token"}
+            {name: argument(ids, name) for name in rule.arguments if name != "token"}
             | ({"token": token} if "token" in rule.arguments else {}),
         )
         target = invitee_forms if path.startswith(("/me/", "/r/")) else organizer_forms
@@ -300,4 +308,4 @@ def test_the_invitee_import_never_answers_5xx(app, client, login, content):
         data={"file": (io.BytesIO(content), "invitees.csv")},
         content_type="multipart/form-data",
     )
-    assert response.status_code < 500
+    assert response.status_code in (200, 400)  # the preview, or a refusal that says why
