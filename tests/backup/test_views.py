@@ -280,3 +280,19 @@ def test_no_file_at_all_is_refused_with_a_message(client, login, organizer):
     response = client.post("/institutes/restore", data=PASSWORD)
     assert response.status_code == 400
     assert "Choose the backup file." in response.get_data(as_text=True)
+
+
+def test_the_backup_and_admin_pages_speak_russian(client, login, institute):
+    admin = factories.make_organizer(is_admin=True)
+    factories.add_member(institute, admin, TeamRole.OWNER)
+    login(admin)
+    with client.session_transaction() as session:
+        session["lang"] = "ru"
+    assert "Восстановить из резервной копии" in client.get("/institutes/restore").get_data(
+        as_text=True
+    )
+    page = client.get(f"/institutes/{institute.slug}/backup").get_data(as_text=True)
+    assert "Скачать резервную копию" in page
+    assert "Ключи шифрования" in client.get("/admin/").get_data(as_text=True)
+    wrong = download(client, institute, password="nope").get_data(as_text=True)
+    assert "Пароль неверный." in wrong
