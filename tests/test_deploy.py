@@ -213,6 +213,9 @@ def test_every_unit_starts_a_real_command(app):
                     continue
                 path, command, options = _resolve(app, argv[1:])
                 assert path and command is not None, (unit.name, line)
+                known = {name for param in command.params for name in getattr(param, "opts", [])}
+                if not isinstance(command, click.Group):
+                    assert set(options) <= known, (unit.name, line)
             else:
                 assert executable in SYSTEM_COMMANDS, (unit.name, executable)
                 if executable == "/bin/sh":  # sh -c 'exec …/flask CMD …' sh %i

@@ -18,15 +18,11 @@ from tests import factories
 
 def queued() -> Counter:
     db.session.expire_all()
-    return Counter(
-        (m.recipient, m.kind) for m in db.session.scalars(select(OutboundEmail))
-    )
+    return Counter((m.recipient, m.kind) for m in db.session.scalars(select(OutboundEmail)))
 
 
 def test_send_scheduled_twice_sends_each_scheduled_message_once(runner, organizer, institute):
-    people = [
-        factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED) for _ in range(3)
-    ]
+    people = [factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED) for _ in range(3)]
     scheduled = messages.schedule_message(
         institute,
         messages.Audience(status=RsvpStatus.CONFIRMED.value),
@@ -63,9 +59,7 @@ def test_send_follow_ups_twice_sends_each_participant_one_follow_up(runner, orga
     institute = factories.make_institute(
         owner=organizer, start_date=end - timedelta(days=3), end_date=end
     )
-    people = [
-        factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED) for _ in range(2)
-    ]
+    people = [factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED) for _ in range(2)]
     factories.make_invitee(institute, rsvp_status=RsvpStatus.DECLINED)
 
     first = runner.invoke(args=["reports", "send-follow-ups"])
