@@ -6,6 +6,7 @@ The routes live on the ``backup`` blueprint of planner/backup/cli.py (which also
 ``flask export-institute`` / ``import-institute`` / ``rotate-encryption-key`` commands).
 """
 
+import os
 import re
 import secrets
 import shutil
@@ -141,7 +142,10 @@ def _save_pending(data: bytes) -> str:
     reference = secrets.token_urlsafe(24)
     folder = _pending_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _pending_path(reference).write_bytes(data)
+    # Readable by the app only (it is encrypted, but still a whole institute).
+    fd = os.open(_pending_path(reference), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
     session[PENDING] = {"ref": reference, "by": current_user.id, "at": int(time.time())}
     return reference
 
