@@ -56,6 +56,8 @@ def load_config(instance_path: str) -> dict:
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
         "DOCUMENT_CACHE_DIR": _env("DOCUMENT_CACHE_DIR", str(Path(instance_path) / "documents")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # A backup archive uploaded for a restore may be larger than other uploads.
+        "BACKUP_UPLOAD_LIMIT": int(_env("BACKUP_UPLOAD_LIMIT_MB", "100")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": {"en": "English", "ru": "Русский"},

@@ -262,9 +262,14 @@ def read_archive(data: bytes) -> tuple[dict, dict[str, bytes]]:
                 if hashlib.sha256(content).hexdigest() != entry["sha256"]:
                     raise BackupError(f"The file {entry['path']} in the archive is damaged.")
                 files[entry["path"]] = content
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError) as error:
         raise BackupError(f"The archive is damaged: {error}") from None
-    if manifest.get("application") != "institute-planner" or manifest.get("format") != FORMAT:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("application") != "institute-planner"
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("tables"), dict)
+    ):
         raise BackupError("The archive has an unknown format.")
     if manifest.get("schema_version") != schema_version():
         raise BackupError(
@@ -273,9 +278,44 @@ def read_archive(data: bytes) -> tuple[dict, dict[str, bytes]]:
         )
     for name, content in manifest["tables"].items():
         table = db.metadata.tables.get(name)
-        if table is None or set(content["columns"]) != {c.name for c in table.columns}:
+        if (
+            table is None
+            or not isinstance(content, dict)
+            or set(content.get("columns") or ()) != {c.name for c in table.columns}
+            or not isinstance(content.get("rows"), list)
+        ):
             raise BackupError(f"The table {name} in the archive does not match this schema.")
+    if len(manifest["tables"].get(ROOT, {}).get("rows", [])) != 1:
+        raise BackupError("The archive does not hold exactly one institute.")
     return manifest, files
+
+
+@dataclass
+class Preview:
+    slug: str
+    title: str
+    exported_at: str
+    rows: dict[str, int]
+    files: int
+    slug_taken: bool
+
+
+def preview(data: bytes) -> Preview:
+    """What a sealed archive holds, read without writing anything."""
+    manifest, files = read_archive(data)
+    institute = manifest["tables"][ROOT]
+    row = dict(zip(institute["columns"], institute["rows"][0], strict=True))
+    institute_table = db.metadata.tables[ROOT]
+    slug = str(manifest.get("institute") or row.get("slug") or "")
+    taken = db.session.scalar(select(institute_table.c.id).where(institute_table.c.slug == slug))
+    return Preview(
+        slug=slug,
+        title=str(row.get("title") or ""),
+        exported_at=str(manifest.get("exported_at") or ""),
+        rows={name: len(content["rows"]) for name, content in manifest["tables"].items()},
+        files=len(files),
+        slug_taken=taken is not None,
+    )
 
 
 def _safe_relative(path: str) -> Path:
@@ -285,8 +325,14 @@ def _safe_relative(path: str) -> Path:
     return relative
 
 
-def import_institute(data: bytes) -> ImportReport:
-    """Restore the archive as a new institute in this database (the caller commits)."""
+def import_institute(data: bytes, restored_by=None) -> ImportReport:
+    """Restore the archive as a new institute in this database (the caller commits).
+
+    An account the archive brings that this database lacks is created without administration
+    of the installation. Restored from the UI (``restored_by``, an organizer): such accounts
+    are created inactive with an unusable password (an owner invites them again), and the
+    organizer who restores owns the new institute.
+    """
     manifest, files = read_archive(data)
     tables = manifest["tables"]
     report = ImportReport(slug=manifest["institute"])
@@ -313,6 +359,11 @@ def import_institute(data: bytes) -> ImportReport:
             report.organizers_matched += 1
             continue
         row["session_token"] = new_session_token()
+        if "is_admin" in row:
+            row["is_admin"] = False  # never granted by a file
+        if restored_by is not None:
+            row["active"] = False
+            row["password_hash"] = "!restored:" + new_session_token()
         new_ids[SHARED][row["id"]] = _insert(organizer, row, new_ids)
         report.organizers_created += 1
 
@@ -326,6 +377,8 @@ def import_institute(data: bytes) -> ImportReport:
             new_ids[table.name][row[_key(table).name]] = _insert(table, row, new_ids)
         report.rows[table.name] = len(content["rows"])
     report.institute_id = next(iter(new_ids[ROOT].values()))
+    if restored_by is not None:
+        _make_owner(report.institute_id, restored_by.id)
 
     target = institute_upload_dir(report.institute_id)
     for path, content in files.items():
@@ -334,6 +387,23 @@ def import_institute(data: bytes) -> ImportReport:
         destination.write_bytes(content)
     report.files = len(files)
     return report
+
+
+def _make_owner(institute_id: int, organizer_id: int) -> None:
+    from planner.auth.models import Membership, TeamRole
+
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.institute_id == institute_id, Membership.organizer_id == organizer_id
+        )
+    )
+    if membership is None:
+        db.session.add(
+            Membership(institute_id=institute_id, organizer_id=organizer_id, role=TeamRole.OWNER)
+        )
+    else:
+        membership.role = TeamRole.OWNER
+    db.session.flush()
 
 
 def _insert(table: Table, row: dict, new_ids: dict[str, dict[int, int]]) -> int:
