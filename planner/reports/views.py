@@ -233,19 +233,35 @@ def report_csv(institute):
 
 
 def _range_report(fmt: str):
-    form = RangeForm(request.args)
+    """The report across a date range of the organizer's institutes of one organization
+    (picked when they work with several; never two organizations mixed in one report)."""
+    from planner.organizations.services import report_organizations
+
+    organizations = report_organizations(current_user)
+    form = RangeForm(request.args, organizations=organizations)
+    if not form.organization.data and organizations:
+        form.organization.data = str(organizations[0].id)
     valid = form.validate()
     start = form.start.data if valid else None
     end = form.end.data if valid else None
-    institutes = building.institutes_in_range(current_user, start, end)
+    chosen = next(
+        (o for o in organizations if str(o.id) == form.organization.data),
+        organizations[0] if organizations else None,
+    )
+    institutes = (
+        building.institutes_in_range(current_user, start, end, chosen.id) if chosen else []
+    )
     report = building.build_report(institutes)
     heading = _("Institutes from %(start)s to %(end)s", start=start or "…", end=end or "…")
+    if chosen is not None:
+        heading = f"{chosen.name}: {heading}"
     return _report_response(
         report,
         fmt,
         "report",
         template="reports/range.html",
         form=form,
+        organizations=organizations,
         heading=heading,
         query=request.query_string.decode()[:200],
     ), (400 if form.errors else 200)
