@@ -41,9 +41,7 @@ class OrganizationMember(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("organization_id", "organizer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organization.id", ondelete="CASCADE")
-    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
     organizer_id: Mapped[int] = mapped_column(
         ForeignKey("organizer.id", ondelete="CASCADE"), index=True
     )

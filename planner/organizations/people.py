@@ -13,7 +13,6 @@ from planner.institutes.models import Institute
 from planner.invitations.models import Invitee
 from planner.organizations.models import Person
 
-
 # The person link ----------------------------------------------------------------------------
 
 

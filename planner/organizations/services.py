@@ -62,9 +62,7 @@ def create_organization(name: str, owner: Organizer) -> Organization:
     organization = Organization(name=" ".join(name.split())[:300])
     db.session.add(organization)
     db.session.add(
-        OrganizationMember(
-            organization=organization, organizer=owner, role=OrganizationRole.OWNER
-        )
+        OrganizationMember(organization=organization, organizer=owner, role=OrganizationRole.OWNER)
     )
     db.session.flush()
     audit.record("organization.created", organizer=owner)

@@ -144,9 +144,7 @@ def returning_ids(institute: Institute, earlier: list[Institute] | None = None) 
     )
     if earlier is not None:
         took_part = took_part.where(EarlierInstitute.id.in_([i.id for i in earlier]))
-    return set(
-        db.session.scalars(query.where(Invitee.person_id.isnot(None), took_part.exists()))
-    )
+    return set(db.session.scalars(query.where(Invitee.person_id.isnot(None), took_part.exists())))
 
 
 def build_report(institutes: list[Institute], earlier: list[Institute] | None = None) -> Report:
