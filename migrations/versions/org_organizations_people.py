@@ -75,12 +75,14 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_invitee_person_id_person'), 'person', ['person_id'], ['id'], ondelete='SET NULL')
 
 
-_organization = sa.table(
+_metadata = sa.MetaData()
+_organization = sa.Table(
     'organization',
-    sa.column('id', sa.Integer),
-    sa.column('name', sa.String),
-    sa.column('created_at', sa.DateTime(timezone=True)),
-    sa.column('updated_at', sa.DateTime(timezone=True)),
+    _metadata,
+    sa.Column('id', sa.Integer, primary_key=True),
+    sa.Column('name', sa.String),
+    sa.Column('created_at', sa.DateTime(timezone=True)),
+    sa.Column('updated_at', sa.DateTime(timezone=True)),
 )
 _member = sa.table(
     'organization_member',
@@ -90,11 +92,12 @@ _member = sa.table(
     sa.column('created_at', sa.DateTime(timezone=True)),
     sa.column('updated_at', sa.DateTime(timezone=True)),
 )
-_person = sa.table(
+_person = sa.Table(
     'person',
-    sa.column('id', sa.Integer),
-    sa.column('organization_id', sa.Integer),
-    sa.column('created_at', sa.DateTime(timezone=True)),
+    _metadata,
+    sa.Column('id', sa.Integer, primary_key=True),
+    sa.Column('organization_id', sa.Integer),
+    sa.Column('created_at', sa.DateTime(timezone=True)),
 )
 _institute = sa.table(
     'institute',
