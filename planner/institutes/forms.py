@@ -107,13 +107,16 @@ class NewInstituteForm(InstituteForm):
 
     organization = SelectField(
         _l("Organization"),
+        validate_choice=False,  # checked below: a form without the field takes the first
         description=_l(
             "The network or organization that runs it. Its institutes share their "
             "participants' history; other organizations never see them."
         ),
     )
     new_organization = StringField(
-        _l("Name of the new organization"), validators=[Optional(), Length(max=300)]
+        _l("Name of the new organization"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Left empty: the host organization above, or your name."),
     )
 
     def __init__(self, *args, organizations=(), **kwargs):
@@ -123,9 +126,9 @@ class NewInstituteForm(InstituteForm):
             (NEW_ORGANIZATION, _l("A new organization")),
         ]
 
-    def validate_new_organization(self, field):
-        if self.organization.data == NEW_ORGANIZATION and not (field.data or "").strip():
-            raise ValidationError(_l("Name the new organization."))
+    def validate_organization(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose one of your organizations."))
 
 
 class ConfirmForm(FlaskForm):

@@ -67,12 +67,14 @@ def new():
         form.organization.data = str(mine[0].id) if mine else NEW_ORGANIZATION
     if form.validate_on_submit():
         try:
-            if form.organization.data == NEW_ORGANIZATION:
+            chosen = form.organization.data or (str(mine[0].id) if mine else NEW_ORGANIZATION)
+            if chosen == NEW_ORGANIZATION:
+                name = (form.new_organization.data or "").strip()
                 organization = organizations.create_organization(
-                    form.new_organization.data, current_user
+                    name or form.host_organization.data or current_user.name, current_user
                 )
             else:
-                organization = next(o for o in mine if str(o.id) == form.organization.data)
+                organization = next(o for o in mine if str(o.id) == chosen)
             institute = services.create_institute(
                 _form_data(form), current_user, organization=organization
             )

@@ -1,6 +1,7 @@
 """Two organizations share one installation without seeing each other's institutes, people,
 person histories or reports."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -133,3 +134,61 @@ def test_anonymous_and_invitees_see_no_person_history(client, two, invitee_login
     as_invitee = invitee_login(two.a_person)
     assert as_invitee.get(url).status_code in (302, 404)
     assert two.a_before.title not in as_invitee.get("/me/").get_data(as_text=True)
+
+
+NEW = {
+    "title": "Bishkek Institute (fictional)",
+    "city": "Bishkek",
+    "country": "KG",
+    "timezone": "Asia/Bishkek",
+    "start_date": "2027-06-07",
+    "end_date": "2027-06-10",
+    "working_languages": ["ru", "en"],
+}
+
+
+def test_creating_an_institute_asks_which_organization(client, login, two):
+    from sqlalchemy import select
+
+    from planner.institutes.models import Institute
+    from planner.organizations.models import Organization, OrganizationMember
+
+    login(two.owner_a)
+    page = client.get("/institutes/new").get_data(as_text=True)
+    assert "Network A (fictional)" in page and "Network B (fictional)" not in page
+    # Another organization's id is refused with a message; nothing is created.
+    response = client.post(
+        "/institutes/new", data={**NEW, "organization": str(two.b_now.organization_id)}
+    )
+    assert response.status_code == 400
+    assert "Choose one of your organizations." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Institute).where(Institute.city == "Bishkek")) is None
+    # A new organization: created with them as its owner.
+    response = client.post(
+        "/institutes/new",
+        data={**NEW, "organization": "new", "new_organization": "Valley Network (fictional)"},
+    )
+    assert response.status_code == 302
+    made = db.session.scalar(select(Institute).where(Institute.city == "Bishkek"))
+    assert made.organization.name == "Valley Network (fictional)"
+    member = db.session.scalar(
+        select(OrganizationMember).where(OrganizationMember.organization_id == made.organization_id)
+    )
+    assert (member.organizer_id, member.role) == (two.owner_a.id, "owner")
+    assert db.session.scalar(select(Organization).where(Organization.id == made.organization_id))
+
+
+def test_the_first_institute_of_an_organizer_creates_their_first_organization(client, login):
+    from sqlalchemy import select
+
+    from planner.institutes.models import Institute
+
+    newcomer = factories.make_organizer(name="Nadia Newcomer")
+    login(newcomer)
+    page = client.get("/institutes/new").get_data(as_text=True)
+    [option] = re.findall(r'<option[^>]*value="new"[^>]*>', page)
+    assert "selected" in option
+    response = client.post("/institutes/new", data={**NEW, "organization": "new"})
+    assert response.status_code == 302
+    made = db.session.scalar(select(Institute).where(Institute.city == "Bishkek"))
+    assert made.organization.name == "Nadia Newcomer"
