@@ -130,7 +130,8 @@ $(A11Y_JS)/node_modules/.package-lock.json: $(A11Y_JS)/package-lock.json
 
 # The main catalog covers the shared code and templates; every package keeps its own catalog
 # (planner/<package>/translations), refreshed the same way with its own paths.
-CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/security \
+CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/organizations \
+	planner/security \
 	planner/formatting.py templates/base.html templates/macros templates/errors templates/auth \
 	templates/institutes
 extract-messages: install

@@ -192,3 +192,15 @@ def test_the_first_institute_of_an_organizer_creates_their_first_organization(cl
     assert response.status_code == 302
     made = db.session.scalar(select(Institute).where(Institute.city == "Bishkek"))
     assert made.organization.name == "Nadia Newcomer"
+
+
+def test_the_organization_choice_and_the_history_speak_russian(app, client, login, two):
+    login(two.owner_a)
+    with client.session_transaction() as session:
+        session["lang"] = "ru"
+    page = client.get("/institutes/new").get_data(as_text=True)
+    assert "Новая организация" in page and "Название новой организации" in page
+    page = client.get(f"/institutes/{two.a_now.slug}/invitees/{two.a_person.id}").get_data(
+        as_text=True
+    )
+    assert "Прежние институты организации" in page and "сертификат" in page
