@@ -3,7 +3,8 @@
 Every existing institute moves into one organization (named after the host organization most
 institutes give, else "Our organization"), whose owners are the owners of those institutes.
 Every invitee gets a person: invitees with the same e-mail (trimmed, case-folded) share one;
-an invitee without an e-mail gets a person of their own.
+an invitee without an e-mail gets a person of their own; a name match an organizer confirmed
+(returning_match) joins the two records' people.
 
 Revision ID: org_organizations_people
 Revises: i16_read_model
@@ -117,6 +118,12 @@ _invitee = sa.table(
     sa.column('email', sa.String),
     sa.column('person_id', sa.Integer),
 )
+_match = sa.table(
+    'returning_match',
+    sa.column('invitee_id', sa.Integer),
+    sa.column('earlier_invitee_id', sa.Integer),
+    sa.column('confirmed_at', sa.DateTime(timezone=True)),
+)
 
 
 def _move_into_one_organization(conn) -> None:
@@ -162,6 +169,25 @@ def _move_into_one_organization(conn) -> None:
         conn.execute(
             sa.update(_invitee).where(_invitee.c.id == invitee_id).values(person_id=person_id)
         )
+    # A name match an organizer confirmed keeps counting: both records become one person.
+    for invitee_id, earlier_id in conn.execute(
+        sa.select(_match.c.invitee_id, _match.c.earlier_invitee_id)
+        .where(_match.c.confirmed_at.isnot(None))
+        .order_by(_match.c.invitee_id)
+    ).all():
+        person_of = dict(
+            conn.execute(
+                sa.select(_invitee.c.id, _invitee.c.person_id).where(
+                    _invitee.c.id.in_([invitee_id, earlier_id])
+                )
+            ).all()
+        )
+        if person_of.get(invitee_id) != person_of.get(earlier_id):
+            conn.execute(
+                sa.update(_invitee)
+                .where(_invitee.c.person_id == person_of[invitee_id])
+                .values(person_id=person_of[earlier_id])
+            )
 
 
 def downgrade():

@@ -72,6 +72,8 @@ def test_existing_data_lands_in_one_organization_with_people_grouped(
                 (4, 1, "other@example.org"),
                 (5, 2, ""),
                 (6, 3, ""),
+                (7, 1, "namesake.old@example.org"),
+                (8, 2, "namesake.new@example.org"),
             ]
             for invitee_id, institute_id, email in invitees:
                 _insert(
@@ -87,6 +89,11 @@ def test_existing_data_lands_in_one_organization_with_people_grouped(
                     email=email,
                     no=False,
                 )
+            _insert(
+                conn,
+                "INSERT INTO returning_match (invitee_id, earlier_invitee_id, by, found_at,"
+                " confirmed_at) VALUES (8, 7, 'name', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            )
         upgrade()
         with db.engine.connect() as conn:
             organizations = conn.execute(text("SELECT id, name FROM organization")).all()
@@ -102,6 +109,7 @@ def test_existing_data_lands_in_one_organization_with_people_grouped(
             person = dict(conn.execute(text("SELECT id, person_id FROM invitee ORDER BY id")).all())
             assert person[1] == person[2] == person[3]  # the same e-mail, case and spaces aside
             assert len({person[1], person[4], person[5], person[6]}) == 4  # no e-mail: own
+            assert person[7] == person[8]  # a confirmed name match: one person
             assert set(conn.execute(text("SELECT organization_id FROM person")).scalars()) == {
                 org_id
             }
