@@ -273,3 +273,39 @@ def test_the_report_counts_new_and_returning_by_the_person_link(institute, befor
     assert a.person_id == back.person_id
     report = building.build_report([institute])
     assert shown(report)["returning"] == {"returning": 2, "new": 3}
+
+
+def test_the_history_and_the_import_check_take_the_same_queries_for_more_people(
+    institute, organizer
+):
+    """The person's history and the preview's recognition cost a fixed number of queries,
+    however many earlier institutes and records there are."""
+    from tests.queries import count_queries
+
+    def history_queries(earlier_count: int) -> int:
+        email = f"many{earlier_count}@example.org"
+        for n in range(earlier_count):
+            other = factories.make_institute(
+                owner=organizer,
+                organization=institute.organization,
+                start_date=date(2025, 1, 1 + n),
+                end_date=date(2025, 1, 1 + n),
+            )
+            factories.make_invitee(other, email=email, rsvp_status=RsvpStatus.CONFIRMED)
+        person = factories.make_invitee(institute, email=email)
+        db.session.expire_all()
+        person = db.session.get(Invitee, person.id)
+        _ = person.institute.start_date
+        with count_queries() as queries:
+            assert len(returning.history_of(person)) == earlier_count
+        return queries.count
+
+    assert history_queries(1) == history_queries(4)
+
+    def recognise_queries(rows: int) -> int:
+        people = [(f"r{n}@example.org", f"Name {n}", "KZ") for n in range(rows)]
+        with count_queries() as queries:
+            returning.recognise(institute, people)
+        return queries.count
+
+    assert recognise_queries(2) == recognise_queries(40) <= 3
