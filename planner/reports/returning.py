@@ -49,10 +49,6 @@ def earlier_institutes(institute: Institute) -> list[Institute]:
     )
 
 
-# Kept for callers of the time before organizations.
-related_earlier = earlier_institutes
-
-
 @dataclass(frozen=True)
 class EarlierRecord:
     invitee_id: int
