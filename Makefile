@@ -130,9 +130,10 @@ $(A11Y_JS)/node_modules/.package-lock.json: $(A11Y_JS)/package-lock.json
 
 # The main catalog covers the shared code and templates; every package keeps its own catalog
 # (planner/<package>/translations), refreshed the same way with its own paths.
-CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/security \
+CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/organizations \
+	planner/security \
 	planner/formatting.py templates/base.html templates/macros templates/errors templates/auth \
-	templates/institutes
+	templates/institutes templates/organizations
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot $(CORE_SOURCES)
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching

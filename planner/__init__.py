@@ -12,6 +12,7 @@ from planner.security import log_redaction
 BLUEPRINT_MODULES = (
     "planner.auth.views",
     "planner.institutes.views",
+    "planner.organizations.views",
     "planner.invitations.views",
     "planner.travel.views",
     "planner.agenda.views",
