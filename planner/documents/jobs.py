@@ -214,8 +214,20 @@ def _due(now: datetime):
     )
 
 
-def claim_one(now: datetime | None = None) -> tuple[str, RenderJob | None]:
-    """Claim the next due job for this worker and commit; (token, a detached copy) or None."""
+# What the worker reads of a claimed job: a plain row, untouched by the session's commits.
+_CLAIMED_COLUMNS = (
+    RenderJob.id,
+    RenderJob.institute_id,
+    RenderJob.kind,
+    RenderJob.subject_id,
+    RenderJob.paper,
+    RenderJob.locale,
+    RenderJob.attempts,
+)
+
+
+def claim_one(now: datetime | None = None):
+    """Claim the next due job for this worker and commit; (token, the job's row or None)."""
     now = now or utcnow()
     token = secrets.token_hex(16)
     candidate = (
@@ -235,14 +247,14 @@ def claim_one(now: datetime | None = None) -> tuple[str, RenderJob | None]:
         .values(claim_token=token, lease_until=now + LEASE)
         .execution_options(synchronize_session=False)
     )
-    job = db.session.scalar(select(RenderJob).where(RenderJob.claim_token == token))
+    job = db.session.execute(
+        select(*_CLAIMED_COLUMNS).where(RenderJob.claim_token == token)
+    ).first()
     db.session.commit()
-    if job is not None:
-        db.session.expunge(job)
     return token, job
 
 
-def _finish(job: RenderJob, token: str, **values) -> bool:
+def _finish(job, token: str, **values) -> bool:
     result = db.session.execute(
         update(RenderJob)
         .where(RenderJob.id == job.id, RenderJob.claim_token == token)
@@ -261,7 +273,7 @@ def build(target: Target):
     return catalog.render_target(target)
 
 
-def run_job(job: RenderJob, token: str, now: datetime | None = None) -> bool:
+def run_job(job, token: str, now: datetime | None = None) -> bool:
     """Render one claimed job into the cache; True when rendered (or already there)."""
     target = Target(job.kind, job.institute_id, job.paper, job.locale, job.subject_id)
     started = time.perf_counter()
@@ -275,11 +287,17 @@ def run_job(job: RenderJob, token: str, now: datetime | None = None) -> bool:
             key, render = built
             cached_pdf(key, render)
             db.session.rollback()  # no transaction stays open between jobs
-    except Exception as error:  # noqa: BLE001 - any failure of a render is retried later
+    except Exception as error:  # any failure of a render is retried later
         db.session.rollback()
         attempts = job.attempts + 1
         delay = BACKOFF[attempts - 1] if attempts < MAX_ATTEMPTS else None
-        values = dict(attempts=attempts, urgent=False, last_error=type(error).__name__[:300])
+        # The back-off decides when it is due again (not the longest delay of the debounce).
+        values = dict(
+            attempts=attempts,
+            urgent=False,
+            first_queued_at=None,
+            last_error=type(error).__name__[:300],
+        )
         if delay is None:
             values["status"] = RenderStatus.FAILED.value
         else:
@@ -344,9 +362,13 @@ class Ready:
     data_version: int
 
     def etag(self, key: CacheKey) -> str:
-        return CacheKey(
-            key.kind, key.institute_id, self.data_version, key.paper, key.locale, key.subject_id
-        ).filename().removesuffix(".pdf")
+        return (
+            CacheKey(
+                key.kind, key.institute_id, self.data_version, key.paper, key.locale, key.subject_id
+            )
+            .filename()
+            .removesuffix(".pdf")
+        )
 
 
 def cached(key: CacheKey) -> Ready | None:
@@ -360,9 +382,12 @@ def cached(key: CacheKey) -> Ready | None:
         return None
     for name in names:
         version = name.removeprefix(f"{key.stem()}-v").removesuffix(suffix)
-        if version.isdigit() and int(version) >= key.data_version:
-            if best is None or int(version) > best[0]:
-                best = (int(version), name)
+        if (
+            version.isdigit()
+            and int(version) >= key.data_version
+            and (best is None or int(version) > best[0])
+        ):
+            best = (int(version), name)
     if best is None:
         return None
     try:
@@ -371,7 +396,9 @@ def cached(key: CacheKey) -> Ready | None:
         return None  # replaced by a newer version meanwhile: the caller looks again
 
 
-def obtain(target: Target, key: CacheKey, render: Callable[[], bytes], *, wait: bool) -> Ready | None:
+def obtain(
+    target: Target, key: CacheKey, render: Callable[[], bytes], *, wait: bool
+) -> Ready | None:
     """The PDF of ``key`` (or newer): from the cache; rendered here when RENDER_INLINE; else
     asked of the render worker and, with ``wait``, waited for up to RENDER_WAIT_SECONDS.
     None: not ready yet (show "being prepared"). Raises RenderFailed when the worker gave up.
@@ -427,4 +454,3 @@ def _job_state(target: Target):
             RenderJob.locale == target.locale,
         )
     ).first()
-
