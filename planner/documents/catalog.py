@@ -207,6 +207,10 @@ def render_target(target: jobs.Target):
     institute = db.session.get(Institute, target.institute_id)
     if institute is None or institute.is_archived:
         return None
+    if target.kind == "certificates":
+        from planner.attendance.views import certificates_document
+
+        return certificates_document(institute, target.paper)
     if target.kind == "agenda":
         invitee = db.session.get(Invitee, target.subject_id)
         if invitee is None or invitee.institute_id != institute.id or invitee.removed_at:

@@ -53,7 +53,7 @@ def _pdf_response(pdf: bytes, filename: str, *, public: bool = False) -> Respons
 PREPARING_REFRESH_SECONDS = 5
 
 
-def _preparing(title, *, failed: bool = False) -> Response:
+def preparing_response(title, *, failed: bool = False) -> Response:
     """The "being prepared" page: it reloads itself until the render worker has the PDF."""
     html = render_template(
         "documents/preparing.html",
@@ -70,7 +70,7 @@ def _preparing(title, *, failed: bool = False) -> Response:
 
 @bp.errorhandler(jobs.RenderFailed)
 def _render_failed(error):
-    return _preparing(_l("Document"), failed=True)
+    return preparing_response(_l("Document"), failed=True)
 
 
 def _preview_response(html: str) -> Response:
@@ -148,7 +148,7 @@ def document_pdf(institute, kind: str):
     wait = doc.kind not in catalog.BULK_DOCUMENTS
     ready = catalog.document_pdf(doc, institute, _paper(), request.args.get("lang"), wait=wait)
     if ready is None:
-        return _preparing(doc.title)
+        return preparing_response(doc.title)
     if doc.personal:
         services.record_export(institute, doc.kind, organizer=current_user)
         db.session.commit()
@@ -183,7 +183,7 @@ def facilitator_agenda_pdf(institute, invitee_id: int):
     invitee = _facilitator_of(institute, invitee_id)
     ready = catalog.agenda_pdf(institute, invitee, _paper())
     if ready is None:
-        return _preparing(catalog.AGENDA_TITLE)
+        return preparing_response(catalog.AGENDA_TITLE)
     services.record_export(institute, "agenda", organizer=current_user, invitee=invitee)
     db.session.commit()
     return _pdf_response(ready.pdf, services.download_name("facilitator-agenda", invitee))
@@ -333,7 +333,7 @@ def public_program_pdf(slug: str):
         # Rendered ahead by the render worker when the data changed: read from the cache.
         ready = catalog.document_pdf(doc, institute, paper)
         if ready is None:
-            response = _preparing(doc.title)
+            response = preparing_response(doc.title)
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
             return response
         response = _pdf_response(ready.pdf, f"program-{institute.slug}.pdf", public=True)
@@ -359,7 +359,7 @@ def my_agenda_pdf(invitee):
     _own_agenda_allowed(invitee)
     ready = catalog.agenda_pdf(invitee.institute, invitee, _paper())
     if ready is None:
-        return _preparing(catalog.AGENDA_TITLE)
+        return preparing_response(catalog.AGENDA_TITLE)
     return _pdf_response(ready.pdf, services.download_name("my-agenda", invitee))
 
 
