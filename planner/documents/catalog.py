@@ -224,7 +224,9 @@ def render_target(target: jobs.Target):
     return key, _document_render(doc, institute, target.paper, target.locale)
 
 
-# --- visa letters: never cached on disk (passport data) -----------------------------------
+# --- visa letters: never cached on disk (passport data), never rendered by the worker ------
+# They are rendered in the request that may have them and audited there; see planner/documents/
+# jobs.py for why they do not go through the render worker.
 
 
 def letter_settings_of(institute: Institute) -> LetterSettings | None:

@@ -14,8 +14,16 @@ LOCKED``; SQLite: a conditional UPDATE under its write lock), like the mail send
 that dies leaves its claim to lapse. A failed render is retried with back-off, then marked
 failed until the next change or request.
 
-Visa letters never go through here: they are not cached and not written anywhere (see
-``catalog.letter_pdf`` and docs/deploy.md).
+Visa letters never go through here, by decision: a letter holds a passport number, is made
+for one person at a time and each download is audited in the request that asked for it. To
+render it in the worker, the PDF would have to travel back through something both processes
+reach (a file or a table row), i.e. passport data at rest outside the encrypted columns, in a
+place backups and crashes can leave behind. Rendered in the request, it exists only in the
+memory of the process that serves it, under ``Cache-Control: private, no-store``. Letters are
+rare (one per invitee who needs a visa), and gunicorn's ``max_requests`` recycles a web worker
+that grew by rendering one. The same holds for a single certificate, sign-in sheets and the
+donor report: made on request for one reader, never cached (``planner/attendance``,
+``planner/reports``).
 """
 
 import logging
