@@ -208,8 +208,11 @@ def render_target(target: jobs.Target):
     if institute is None or institute.is_archived:
         return None
     if target.kind == "certificates":
+        from planner.attendance import certificates
         from planner.attendance.views import certificates_document
 
+        if not certificates.valid_certificates(institute):
+            return None
         return certificates_document(institute, target.paper)
     if target.kind == "agenda":
         invitee = db.session.get(Invitee, target.subject_id)

@@ -154,7 +154,9 @@ def queue_now(session, target: Target, now: datetime | None = None) -> None:
                 (RenderJob.status == RenderStatus.QUEUED.value, RenderJob.first_queued_at),
                 else_=now,
             ),
-            # A failed document is tried afresh when someone asks for it again.
+            # A failed document is tried afresh when someone asks for it again; a new failure
+            # shows in last_error to whoever waits.
+            "last_error": "",
             "attempts": case(
                 (RenderJob.status == RenderStatus.FAILED.value, 0), else_=RenderJob.attempts
             ),
@@ -421,8 +423,11 @@ def obtain(
         note_requested(db.session, target)
         db.session.commit()
         return Ready(cached_pdf(key, render), key.data_version)
+    before = _job_state(target)
     queue_now(db.session, target)
     db.session.commit()
+    if before is not None and before.status == RenderStatus.FAILED:
+        raise RenderFailed(target.kind)  # said once, without reloading; tried afresh next time
     if not wait:
         return None
     deadline = time.monotonic() + float(current_app.config["RENDER_WAIT_SECONDS"])

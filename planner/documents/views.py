@@ -68,7 +68,7 @@ def preparing_response(title, *, failed: bool = False) -> Response:
     return response
 
 
-@bp.errorhandler(jobs.RenderFailed)
+@bp.app_errorhandler(jobs.RenderFailed)
 def _render_failed(error):
     return preparing_response(_l("Document"), failed=True)
 

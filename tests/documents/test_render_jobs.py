@@ -350,20 +350,30 @@ def test_without_any_worker_the_request_renders_rather_than_never(program, clien
     assert len(renders) == 1
 
 
-def test_a_render_that_failed_says_so(program, client, monkeypatch):
-    jobs.queue_now(db.session, jobs.Target("program", program.institute.id, "a4", "en"))
+@pytest.mark.parametrize(
+    "document", ["/p/{slug}/program.pdf", "/institutes/{slug}/documents/badges.pdf"]
+)
+def test_a_render_that_failed_says_so_once_then_is_tried_afresh(
+    program, client, login, organizer, document
+):
+    login(organizer)
+    kind = "badges" if "badges" in document else "program"
+    jobs.queue_now(db.session, jobs.Target(kind, program.institute.id, "a4", "en"))
     db.session.commit()
     db.session.execute(
-        RenderJob.__table__.update().values(status=RenderStatus.FAILED.value, last_error="X")
+        RenderJob.__table__.update()
+        .where(RenderJob.kind == kind)
+        .values(status=RenderStatus.FAILED.value, attempts=jobs.MAX_ATTEMPTS, last_error="X")
     )
     db.session.commit()
-    monkeypatch.setattr(jobs, "queue_now", lambda *args, **kwargs: None)
 
-    response = client.get(f"/p/{program.institute.slug}/program.pdf")
+    response = client.get(document.format(slug=program.institute.slug))
 
     assert response.status_code == 503
-    assert 'role="alert"' in response.get_data(as_text=True)
-    assert "refresh" not in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert 'role="alert"' in page and "refresh" not in page
+    (job,) = rows(program.institute, kind=kind, locale="en")
+    assert (job.status, job.attempts, job.urgent) == (RenderStatus.QUEUED, 0, True)
 
 
 def test_badges_answer_at_once_with_a_page_that_waits(program, client, login, organizer, renders):
