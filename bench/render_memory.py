@@ -36,7 +36,9 @@ DOCUMENTS = (
 def serve_pdfs(database_url: str, slug: str, cache_dir: str, inline: bool) -> dict:
     from planner import create_app
 
-    app = create_app({**config(database_url, cache_dir), "RENDER_INLINE": inline})
+    # A long wait: on a loaded machine the render worker may take a while to answer.
+    settings = {**config(database_url, cache_dir), "RENDER_INLINE": inline}
+    app = create_app({**settings, "RENDER_WAIT_SECONDS": 300})
     client = app.test_client()
     response = client.post("/login", data={"email": "bench@example.org", "password": PASSWORD})
     assert response.status_code == 302, response.status_code
@@ -59,6 +61,34 @@ def serve_pdfs(database_url: str, slug: str, cache_dir: str, inline: bool) -> di
     }
 
 
+def wait_for_worker(database_url: str, cache_dir: str, worker) -> None:
+    """Until the render worker has rendered something (it starts slowly on a loaded machine)."""
+    from sqlalchemy import select
+
+    from planner import create_app
+    from planner.documents import jobs
+    from planner.documents.models import RenderJob, RenderStatus
+    from planner.extensions import db
+    from planner.institutes.models import Institute
+
+    app = create_app(config(database_url, cache_dir))
+    with app.app_context():
+        institute_id = db.session.scalar(select(Institute.id).limit(1))
+        target = jobs.Target("program", institute_id, "letter", "en")
+        jobs.queue_now(db.session, target)
+        db.session.commit()
+        while not db.session.scalar(
+            select(RenderJob.id).where(
+                RenderJob.paper == "letter", RenderJob.status == RenderStatus.DONE
+            )
+        ):
+            if worker.poll() is not None:
+                raise RuntimeError("the render worker ended")
+            db.session.rollback()
+            time.sleep(0.5)
+        db.engine.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workload")
@@ -73,6 +103,8 @@ def main() -> int:
             if not results:
                 slug = prepare(url, workload, args.size, cache_dir)
             worker = None if inline else start_render_worker(url, cache_dir)
+            if worker is not None:
+                wait_for_worker(url, cache_dir, worker)
             try:
                 with multiprocessing.get_context("spawn").Pool(1) as pool:
                     results[label] = pool.apply(serve_pdfs, (url, slug, cache_dir, inline))
