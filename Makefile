@@ -55,7 +55,8 @@ run: install translations
 	$(BIN)/flask demo --if-empty
 	@$(MAKE) --no-print-directory serve
 
-# The web server and the mail sender under one supervisor: Ctrl+C or SIGTERM stops both, exit 0.
+# The web server, the mail sender and the render worker under one supervisor: Ctrl+C or SIGTERM
+# stops them all, exit 0.
 serve:
 	@$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 

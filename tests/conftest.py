@@ -112,6 +112,9 @@ def make_test_app(database_url: str, **overrides):
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "BASE_URL": "http://planner.test",
         "SERVER_NAME": None,
+        # PDFs are rendered in the request unless a test runs the render worker itself
+        # (tests/documents/test_render_jobs.py): no test needs a background process.
+        "RENDER_INLINE": True,
     }
     config.update(overrides)
     app = create_app(config)
