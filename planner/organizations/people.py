@@ -6,7 +6,7 @@ organization (certain), or a new person. Matches by name and nationality are onl
 (``planner.reports.returning``) and linked once an organizer confirms them.
 """
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from planner.institutes.models import Institute
@@ -55,23 +55,30 @@ def _link_new_invitees(session: Session, _context, _instances) -> None:
             _link_group(session, group)
 
 
+def _people_by_email(session: Session, org_id: int | None, keys: set[str]) -> dict[str, int]:
+    """The person already linked to each of these e-mail keys in the organization."""
+    known: dict[str, int] = {}
+    keys = keys - {""}
+    if org_id is None or not keys:
+        return known
+    rows = session.execute(
+        select(Invitee.email, Invitee.person_id)
+        .join(Institute, Institute.id == Invitee.institute_id)
+        .where(
+            Institute.organization_id == org_id,
+            Invitee.person_id.isnot(None),
+            Invitee.email.in_(sorted(keys)),
+        )
+        .order_by(Invitee.id)
+    ).all()
+    for email, person_id in rows:
+        known.setdefault(email_key(email), person_id)
+    return known
+
+
 def _link_group(session: Session, group: list) -> None:
     org_id = group[0][1]
-    known: dict[str, int] = {}
-    keys = {email_key(invitee.email) for invitee, _, _ in group} - {""}
-    if org_id is not None and keys:
-        rows = session.execute(
-            select(Invitee.email, Invitee.person_id)
-            .join(Institute, Institute.id == Invitee.institute_id)
-            .where(
-                Institute.organization_id == org_id,
-                Invitee.person_id.isnot(None),
-                Invitee.email.in_(sorted(keys)),
-            )
-            .order_by(Invitee.id)
-        ).all()
-        for email, person_id in rows:
-            known.setdefault(email_key(email), person_id)
+    known = _people_by_email(session, org_id, {email_key(i.email) for i, _, _ in group})
     made: dict[str, Person] = {}
     for invitee, _org_id, org in group:
         key = email_key(invitee.email)
@@ -89,3 +96,35 @@ def _link_group(session: Session, group: list) -> None:
             invitee.person = person
             if key:
                 made[key] = person
+
+
+def link_unlinked(institute_id: int) -> int:
+    """Give the institute's invitees without a person theirs, as on first save; for a restore,
+    which writes rows without the ORM. Leaves ``updated_at`` as restored. Returns the count."""
+    from planner.extensions import db
+
+    session = db.session
+    org_id = session.get(Institute, institute_id).organization_id
+    rows = session.execute(
+        select(Invitee.id, Invitee.email)
+        .where(Invitee.institute_id == institute_id, Invitee.person_id.is_(None))
+        .order_by(Invitee.id)
+    ).all()
+    known = _people_by_email(session, org_id, {email_key(email) for _, email in rows})
+    table = Invitee.__table__
+    for invitee_id, email in rows:
+        key = email_key(email)
+        person_id = known.get(key) if key else None
+        if person_id is None:
+            person = Person(organization_id=org_id)
+            session.add(person)
+            session.flush()
+            person_id = person.id
+            if key:
+                known[key] = person_id
+        session.execute(
+            update(table)
+            .where(table.c.id == invitee_id)
+            .values(person_id=person_id, updated_at=table.c.updated_at)
+        )
+    return len(rows)
