@@ -1,5 +1,7 @@
 """Argon2id password hashing."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -23,5 +25,9 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-# A real hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
-DUMMY_HASH = _hasher.hash("not-a-real-password")
+@cache
+def dummy_hash() -> str:
+    """A real hash to verify against when the e-mail is unknown, so timing does not reveal
+    accounts. Made on first use: hashing at import would make every process (mail sender,
+    render worker, each CLI command) allocate Argon2's 64 MiB for nothing."""
+    return _hasher.hash("not-a-real-password")

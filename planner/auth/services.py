@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from planner.auth.addresses import is_organizer_address, normalize_email
 from planner.auth.models import Membership, Organizer, TeamRole, new_session_token
 from planner.auth.passwords import (
-    DUMMY_HASH,
     MIN_PASSWORD_LENGTH,
+    dummy_hash,
     hash_password,
     needs_rehash,
     verify_password,
@@ -61,7 +61,7 @@ def authenticate(email: str, password: str) -> Organizer | None:
     """The active organizer with this e-mail and password, or None."""
     organizer = find_organizer(email)
     if organizer is None:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     if not verify_password(organizer.password_hash, password) or not organizer.active:
         return None
