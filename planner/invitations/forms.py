@@ -188,6 +188,11 @@ class ImportCorrectionForm(FlaskForm):
     role = StringField(_l("Role"), validators=[Optional(), Length(max=400)])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=400)])
     passport_expiry = StringField(_l("Passport expiry"), validators=[Optional(), Length(max=400)])
+    gender = StringField(_l("Gender"), validators=[Optional(), Length(max=400)])
+    age_group = StringField(_l("Age or age group"), validators=[Optional(), Length(max=400)])
+    date_of_birth = StringField(_l("Date of birth"), validators=[Optional(), Length(max=400)])
+    setting = StringField(_l("Urban or rural"), validators=[Optional(), Length(max=400)])
+    sector = StringField(_l("Sector"), validators=[Optional(), Length(max=400)])
 
 
 class RsvpForm(FlaskForm):
