@@ -176,12 +176,8 @@ def _naming_changed(obj) -> bool:
 
 
 def _facilitates(session: OrmSession, invitee: Invitee) -> bool:
-    return (
-        session.scalar(
-            select(SessionFacilitator.id).where(SessionFacilitator.invitee_id == invitee.id).limit(1)
-        )
-        is not None
-    )
+    query = select(SessionFacilitator.id).where(SessionFacilitator.invitee_id == invitee.id)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _load(institute: Institute, viewer: Invitee | None) -> Program:

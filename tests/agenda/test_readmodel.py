@@ -171,7 +171,7 @@ def test_a_change_to_someone_who_facilitates_nothing_keeps_the_version(app, publ
         load_program(published)
         other.consent_named_facilitator = True
         assert all(
-            not f.invitee_id == other.id
+            f.invitee_id != other.id
             for s in load_program(published).sessions
             for f in s.facilitators
         )
