@@ -111,6 +111,7 @@ def make_test_app(database_url: str, **overrides):
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "BASE_URL": "http://planner.test",
         "SERVER_NAME": None,
+        "PASSWORD_RESET_MIN_SECONDS": 0,  # tests/accounts/test_reset.py checks the wait
     }
     config.update(overrides)
     app = create_app(config)
