@@ -84,3 +84,19 @@ def wrong_for_role(got: dict, routes: list, role: str) -> dict:
 def with_ids(routes: list) -> set[tuple[str, str]]:
     """The routes whose path names an object."""
     return {(e, m) for e, m, p, _ in routes if "{" in p}
+
+
+def foreign_objects_not_404(client, world: World, routes: list, last: Iterable[str] = ()) -> dict:
+    """With the outsider's object ids in this institute's addresses: the routes naming an
+    object that do not answer 404 (the caller signs in a member of this institute first)."""
+    got = statuses(client, world, routes, world.foreign_ids, last)
+    return {route: got[route] for route in with_ids(routes) if got[route] != 404}
+
+
+def without_an_invitee_session(client, login, world: World, method: str, path: str) -> tuple:
+    """The statuses of an invitee's page for an anonymous visitor, then for the owner (an
+    organizer is no invitee)."""
+    url = path.format(**world.ids)
+    anonymous = call(client, method, url).status_code
+    login(world.members["owner"])
+    return anonymous, call(client, method, url).status_code

@@ -5,15 +5,7 @@ import pytest
 from planner.invitations.models import RsvpStatus
 from planner.travel.models import VisaStatus
 from tests import factories
-from tests.plugins.access_matrix import (
-    ROLES,
-    anonymous_not_sent_to_sign_in,
-    build_world,
-    call,
-    statuses,
-    with_ids,
-    wrong_for_role,
-)
+from tests.plugins import access_matrix as matrix
 from tests.travel.factories import make_case, make_hotel, make_leg, make_room, make_rule
 
 # (endpoint, method, path below /institutes/<slug>, role needed)
@@ -95,7 +87,7 @@ def _objects(institute, owner=None) -> tuple[dict, object]:
 
 @pytest.fixture
 def world(institute, organizer):
-    return build_world(institute, organizer, _objects)
+    return matrix.build_world(institute, organizer, _objects)
 
 
 def test_every_travel_route_is_covered(app):
@@ -104,46 +96,40 @@ def test_every_travel_route_is_covered(app):
 
 
 def test_anonymous_is_sent_to_sign_in_everywhere(client, world):
-    assert anonymous_not_sent_to_sign_in(client, world, ORGANIZER_ROUTES) == []
+    assert matrix.anonymous_not_sent_to_sign_in(client, world, ORGANIZER_ROUTES) == []
 
 
 def test_organizer_of_another_institute_gets_404_everywhere(client, login, world):
     login(world.outsider)
-    assert set(statuses(client, world, ORGANIZER_ROUTES, last=LAST).values()) == {404}
+    assert set(matrix.statuses(client, world, ORGANIZER_ROUTES, last=LAST).values()) == {404}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", matrix.ROLES)
 def test_each_role_may_do_what_it_needs_and_no_more(client, login, world, role):
     login(world.members[role])
 
-    got = statuses(client, world, ORGANIZER_ROUTES, last=LAST)
+    got = matrix.statuses(client, world, ORGANIZER_ROUTES, last=LAST)
 
-    assert wrong_for_role(got, ORGANIZER_ROUTES, role) == {}
+    assert matrix.wrong_for_role(got, ORGANIZER_ROUTES, role) == {}
 
 
 def test_an_object_of_another_institute_is_404_in_this_ones_address(client, login, world):
     login(world.members["owner"])
 
-    got = statuses(client, world, ORGANIZER_ROUTES, world.foreign_ids, last=LAST)
-
-    named = with_ids(ORGANIZER_ROUTES)
-    assert {route: got[route] for route in named} == dict.fromkeys(named, 404)
+    assert matrix.foreign_objects_not_404(client, world, ORGANIZER_ROUTES, last=LAST) == {}
 
 
 @pytest.mark.parametrize(("endpoint", "method", "path"), INVITEE_ROUTES)
 def test_invitee_pages_are_404_without_an_invitee_session(
     client, login, world, endpoint, method, path
 ):
-    url = path.format(**world.ids)
-    assert call(client, method, url).status_code == 404
-    login(world.members["owner"])  # an organizer is no invitee
-    assert call(client, method, url).status_code == 404
+    assert matrix.without_an_invitee_session(client, login, world, method, path) == (404, 404)
 
 
 @pytest.mark.parametrize(("endpoint", "method", "path"), INVITEE_ROUTES)
 def test_invitee_pages_open_for_the_invitee(invitee_login, world, endpoint, method, path):
     client = invitee_login(world.invitee)
-    assert call(client, method, path.format(**world.ids)).status_code in (200, 302, 400)
+    assert matrix.call(client, method, path.format(**world.ids)).status_code in (200, 302, 400)
 
 
 @pytest.mark.parametrize(
@@ -151,4 +137,4 @@ def test_invitee_pages_open_for_the_invitee(invitee_login, world, endpoint, meth
 )
 def test_another_invitees_leg_is_404(invitee_login, world, endpoint, method, path):
     client = invitee_login(world.other_invitee)
-    assert call(client, method, path.format(**world.ids)).status_code == 404
+    assert matrix.call(client, method, path.format(**world.ids)).status_code == 404
