@@ -22,6 +22,7 @@ from planner.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from planner.auth.services import AccountError, find_organizer, revoke_sessions
 from planner.db import utcnow
 from planner.extensions import db
+from planner.links import personal_url
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.security.tokens import hash_token, new_token
@@ -31,7 +32,7 @@ RESETS_PER_ACCOUNT_PER_HOUR = 3
 
 
 def reset_url(base_url: str, token: str) -> str:
-    return f"{base_url}/password/reset/{token}"
+    return personal_url("password/reset", token, base=base_url)
 
 
 def _recent_resets(organizer: Organizer) -> int:

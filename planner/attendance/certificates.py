@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from planner.attendance.models import Certificate, CertificateSettings
@@ -14,6 +13,7 @@ from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
+from planner.links import personal_url
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 
@@ -151,7 +151,7 @@ def serial_label(certificate: Certificate, settings: CertificateSettings | None 
 
 
 def verify_url(certificate: Certificate) -> str:
-    return f"{current_app.config['BASE_URL']}/verify/{certificate.code}"
+    return personal_url("verify", certificate.code)
 
 
 def valid_certificates(institute: Institute) -> list[Certificate]:
