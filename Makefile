@@ -55,7 +55,8 @@ run: install translations
 	$(BIN)/flask demo --if-empty
 	@$(MAKE) --no-print-directory serve
 
-# The web server and the mail sender under one supervisor: Ctrl+C or SIGTERM stops both, exit 0.
+# The web server, the mail sender and the render worker under one supervisor: Ctrl+C or SIGTERM
+# stops them all, exit 0.
 serve:
 	@$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 
@@ -130,9 +131,10 @@ $(A11Y_JS)/node_modules/.package-lock.json: $(A11Y_JS)/package-lock.json
 
 # The main catalog covers the shared code and templates; every package keeps its own catalog
 # (planner/<package>/translations), refreshed the same way with its own paths.
-CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/security \
+CORE_SOURCES := planner/__init__.py planner/auth planner/institutes planner/organizations \
+	planner/security \
 	planner/formatting.py templates/base.html templates/macros templates/errors templates/auth \
-	templates/institutes
+	templates/institutes templates/organizations
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot $(CORE_SOURCES)
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching

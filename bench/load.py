@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -189,6 +190,7 @@ def confirm(base: str, n: int, token: str, timings: Timings) -> None:
     """One invitee: open the link, press "Yes, I will come", follow to /me/."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    whole = time.perf_counter()
     address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
     headers = {"X-Forwarded-For": address, "Accept-Language": "ru"}
     try:
@@ -212,6 +214,7 @@ def confirm(base: str, n: int, token: str, timings: Timings) -> None:
         with opener.open(urllib.request.Request(f"{base}/me/", headers=headers)) as page:
             page.read()
             timings.add("GET /me/", started, page.status)
+        timings.add("confirmation (all 3)", whole, 200)
     except urllib.error.HTTPError as error:
         timings.add("error", started, error.code)
         timings.error(f"invitee {n}: HTTP {error.code}")
@@ -401,6 +404,8 @@ def main() -> int:
             wait_healthy(base)
             gunicorn_pid = processes[1].pid
             cpu_before = worker_cpu_seconds(gunicorn_pid)
+            client_before = resource.getrusage(resource.RUSAGE_SELF)
+            load_before = os.getloadavg()
             print(
                 f"gunicorn {args.workers} workers, PostgreSQL, Redis rate limits, 2 senders; "
                 f"{args.invitees} invitees and {args.polls} feed polls, "
@@ -431,6 +436,11 @@ def main() -> int:
             rsvp_thread.join()
             total_seconds = time.perf_counter() - started
             cpu_used = worker_cpu_seconds(gunicorn_pid) - cpu_before
+            client_after = resource.getrusage(resource.RUSAGE_SELF)
+            client_cpu = (client_after.ru_utime - client_before.ru_utime) + (
+                client_after.ru_stime - client_before.ru_stime
+            )
+            load_after = os.getloadavg()
 
             problems, statuses, history, mails = check_database(database_url, people, since)
             ids = [p[0] for p in people]
@@ -457,7 +467,7 @@ def main() -> int:
                 f"{name:<18} {len(values):>6} {statistics.median(values):>8.1f} "
                 f"{percentile(values, 0.95):>8.1f} {max(values):>8.1f}  {codes}"
             )
-        requests = sum(len(v) for v in timings.samples.values())
+        requests = sum(len(v) for k, v in timings.samples.items() if k != "confirmation (all 3)")
         print()
         print(
             f"{args.invitees} confirmations done in {rsvp_seconds[0]:.1f} s "
@@ -470,6 +480,10 @@ def main() -> int:
             f"gunicorn workers used {cpu_used:.1f} s of CPU: "
             f"{cpu_used * 1000 / requests:.0f} ms per request on average; "
             f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
+        print(
+            f"this client (the simulated people, one process) used {client_cpu:.1f} s of CPU; "
+            f"load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end"
         )
         print(
             f"database: {dict((str(k), v) for k, v in statuses.items())}, "

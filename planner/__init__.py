@@ -12,6 +12,7 @@ from planner.security import log_redaction
 BLUEPRINT_MODULES = (
     "planner.auth.views",
     "planner.institutes.views",
+    "planner.organizations.views",
     "planner.invitations.views",
     "planner.travel.views",
     "planner.agenda.views",
@@ -20,7 +21,8 @@ BLUEPRINT_MODULES = (
     "planner.mail.views",
     "planner.messages.views",
     "planner.twofactor.views",
-    "planner.backup.cli",
+    "planner.backup.views",
+    "planner.admin.views",
     "planner.accounts.views",
     "planner.publishing.views",
     "planner.attendance.views",

@@ -13,6 +13,7 @@ from planner.extensions import db
 def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_organizer_command)
+    app.cli.add_command(make_admin_command)
     app.cli.add_command(purge_expired_command)
     app.cli.add_command(serve_command)
 
@@ -60,17 +61,37 @@ def demo_command(if_empty: bool, reference_file: str | None) -> None:
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.option("--locale", default="en", type=click.Choice(["en", "ru"]))
+@click.option("--admin", is_flag=True, help="An administrator of the installation (key rotation).")
 @click.password_option()
-def create_organizer_command(email: str, name: str, locale: str, password: str) -> None:
+def create_organizer_command(
+    email: str, name: str, locale: str, admin: bool, password: str
+) -> None:
     """Create an organizer account."""
     from planner.auth import services
 
     try:
-        services.create_organizer(email, name, password, locale)
+        organizer = services.create_organizer(email, name, password, locale)
     except services.AccountError as error:
         raise click.ClickException(str(error)) from error
+    if admin:
+        services.set_admin(organizer, True)
     db.session.commit()
-    click.echo(f"Organizer {email} created.")
+    click.echo(f"Organizer {email} created" + (" (administrator)." if admin else "."))
+
+
+@click.command("make-admin")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the administrator flag away instead.")
+def make_admin_command(email: str, revoke: bool) -> None:
+    """Make an organizer an administrator of the installation (or --revoke it)."""
+    from planner.auth import services
+
+    organizer = services.find_organizer(email)
+    if organizer is None:
+        raise click.ClickException(f"No organizer has the e-mail {email}.")
+    services.set_admin(organizer, not revoke)
+    db.session.commit()
+    click.echo(f"{organizer.email} is {'no longer ' if revoke else ''}an administrator.")
 
 
 @click.command("purge-expired")

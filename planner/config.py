@@ -57,7 +57,18 @@ def load_config(instance_path: str) -> dict:
         "CSV_SEPARATOR": {"tab": "\t"}.get(_env("CSV_SEPARATOR", ";"), _env("CSV_SEPARATOR", ";")),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
         "DOCUMENT_CACHE_DIR": _env("DOCUMENT_CACHE_DIR", str(Path(instance_path) / "documents")),
+        # Documents are rendered by `flask render-documents` (a process of their own); a request
+        # for a PDF not yet rendered waits this long for it. RENDER_INLINE renders in the
+        # request instead (tests; a single-process setup without the render worker).
+        "RENDER_INLINE": _env("RENDER_INLINE", "false").lower() == "true",
+        "RENDER_WAIT_SECONDS": float(_env("RENDER_WAIT_SECONDS", "20")),
+        # After a change, shared documents are re-rendered once the data has been quiet this
+        # long (seconds), and at the latest RENDER_MAX_DELAY after the first change.
+        "RENDER_QUIET_SECONDS": float(_env("RENDER_QUIET_SECONDS", "5")),
+        "RENDER_MAX_DELAY_SECONDS": float(_env("RENDER_MAX_DELAY_SECONDS", "60")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # A backup archive uploaded for a restore may be larger than other uploads.
+        "BACKUP_UPLOAD_LIMIT": int(_env("BACKUP_UPLOAD_LIMIT_MB", "100")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": {"en": "English", "ru": "Русский"},

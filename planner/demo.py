@@ -38,6 +38,7 @@ def load_demo() -> tuple[Institute, bool]:
     organizer = accounts.find_organizer(DEMO_EMAIL) or accounts.create_organizer(
         DEMO_EMAIL, "Aida Demo (fictional)", DEMO_PASSWORD
     )
+    organizer.is_admin = True  # the demo login also shows the installation's admin page
     institute = institutes.create_institute(
         institutes.InstituteData(
             slug=DEMO_SLUG,

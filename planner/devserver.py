@@ -1,4 +1,5 @@
-"""``flask serve``: the development web server and the mail sender under one supervisor.
+"""``flask serve``: the development web server, the mail sender and the render worker under one
+supervisor.
 
 ``make run`` used to start both from a shell line whose trap (``kill 0``) sent SIGTERM to its
 own process group from inside the TERM handler: the shell re-entered its trap until its stack
@@ -127,19 +128,32 @@ def _ignoring(signum):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-mail", is_flag=True, help="Serve only; do not run the mail sender.")
-def serve_command(host: str, port: int, no_mail: bool) -> None:
-    """Run the development web server and the mail sender; Ctrl+C or SIGTERM stops both."""
+@click.option(
+    "--no-render",
+    is_flag=True,
+    help="Do not run the render worker (PDFs are then rendered in the web server).",
+)
+def serve_command(host: str, port: int, no_mail: bool, no_render: bool) -> None:
+    """Run the development web server, the mail sender and the render worker; Ctrl+C or
+    SIGTERM stops them all."""
     script_info = click.get_current_context().find_object(ScriptInfo)
     app_path = (script_info and script_info.app_import_path) or os.environ.get("FLASK_APP", "wsgi")
     flask = [sys.executable, "-m", "flask", "--app", app_path]
     commands = {"web server": [*flask, "run", "--host", host, "--port", str(port)]}
     if not no_mail:
         commands["mail sender"] = [*flask, "send-mail", "--loop"]
+    if not no_render:
+        commands["render worker"] = [*flask, "render-documents", "--loop"]
+    else:
+        os.environ["PLANNER_RENDER_INLINE"] = "true"  # read by the web server's config
     supervisor = Supervisor(commands)
     previous = {sig: signal.signal(sig, supervisor.request_stop) for sig in STOP_SIGNALS}
     try:
         with terminal_foreground():
-            click.echo(f"Serving on http://{host}:{port} (Ctrl+C stops the web server and mail).")
+            click.echo(
+                f"Serving on http://{host}:{port} "
+                "(Ctrl+C stops the web server, the mail sender and the render worker)."
+            )
             supervisor.start()
             status = supervisor.watch()
             supervisor.stop()

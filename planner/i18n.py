@@ -85,6 +85,7 @@ INVITEE_SOURCES: dict[str, tuple[str, ...]] = {
         "templates/documents/_session_meta.html",
         "templates/documents/agenda.html",
         "templates/documents/booklet.html",
+        "templates/documents/preparing.html",
         "templates/documents/email/*",
         "planner/documents/render.py",
     ),

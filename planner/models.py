@@ -11,6 +11,8 @@ from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.invitations.sessions import InviteeSession
 from planner.mail.models import OutboundEmail
 from planner.messages.models import MessageTemplate, ScheduledMessage
+from planner.organizations import people  # noqa: F401 - links every new invitee to a person
+from planner.organizations.models import Organization, OrganizationMember, Person
 from planner.publishing.models import ProgramVersion
 from planner.reports.models import FollowUp, FollowUpSettings, ReportingProfile, ReturningMatch
 from planner.security.models import AuditEvent
@@ -43,9 +45,12 @@ __all__ = [
     "LetterSettings",
     "Membership",
     "MessageTemplate",
+    "Organization",
+    "OrganizationMember",
     "Organizer",
     "OutboundEmail",
     "PasswordReset",
+    "Person",
     "ProgramVersion",
     "RecoveryCode",
     "RememberedDevice",

@@ -42,7 +42,16 @@ def load_reference(path: str | Path, owner=None) -> Institute:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     event = data["event"]
     start = date.fromisoformat(event["start_date"])
+    from planner.organizations.models import Organization
+    from planner.organizations.services import default_organization
+
+    organization = (
+        default_organization(owner)
+        if owner is not None
+        else Organization(name=event.get("host_organization") or event["title"])
+    )
     institute = Institute(
+        organization=organization,
         slug=event["slug"],
         title=event["title"],
         description=event.get("description", ""),

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from planner import create_app
 from planner.extensions import db as _db
+from planner.extensions import limiter
 from tests import factories
 
 pytest_plugins = sorted(
@@ -112,6 +113,9 @@ def make_test_app(database_url: str, **overrides):
         "BASE_URL": "http://planner.test",
         "SERVER_NAME": None,
         "PASSWORD_RESET_MIN_SECONDS": 0,  # tests/accounts/test_reset.py checks the wait
+        # PDFs are rendered in the request unless a test runs the render worker itself
+        # (tests/documents/test_render_jobs.py): no test needs a background process.
+        "RENDER_INLINE": True,
     }
     config.update(overrides)
     app = create_app(config)
@@ -135,15 +139,51 @@ def app_config() -> dict:
     return {}
 
 
+class _AppPool:
+    """Test apps reused between tests that ask for the same configuration.
+
+    Creating the app compiles every URL rule and, on first use, every template again: about a
+    quarter of a typical test's time. A test gets an app built for its configuration, with the
+    configuration and extensions as they were right after creation (a test may change
+    ``app.config``; that ends with the test), its own mail, upload and document folders, and
+    empty tables. An app with rate limits on is always new: Flask-Limiter keeps its counters
+    and on/off switch in the extension object, not in the app.
+    """
+
+    size = 8
+
+    def __init__(self):
+        self._apps: dict[str, tuple] = {}
+
+    def get(self, database_url: str, overrides: dict, folders: dict):
+        if overrides.get("RATELIMIT_ENABLED"):
+            return make_test_app(database_url, **overrides, **folders)
+        key = repr((database_url, sorted(overrides.items(), key=lambda item: item[0])))
+        if key not in self._apps:
+            if len(self._apps) >= self.size:
+                self._apps.pop(next(iter(self._apps)))
+            app = make_test_app(database_url, **overrides)
+            self._apps[key] = (app, dict(app.config), dict(app.extensions))
+        app, config, extensions = self._apps[key]
+        app.config.clear()
+        app.config.update(config, **folders)
+        app.extensions.clear()
+        app.extensions.update(extensions)
+        limiter.enabled = False  # a rate-limited app made since may have switched it on
+        return app
+
+
+_apps = _AppPool()
+
+
 @pytest.fixture
 def app(database_url, _schema, app_config, tmp_path):
-    app = make_test_app(
-        database_url,
-        MAIL_FILE_DIR=str(tmp_path / "mail"),
-        UPLOAD_DIR=str(tmp_path / "uploads"),
-        DOCUMENT_CACHE_DIR=str(tmp_path / "documents"),
-        **app_config,
-    )
+    folders = {
+        "MAIL_FILE_DIR": str(tmp_path / "mail"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "DOCUMENT_CACHE_DIR": str(tmp_path / "documents"),
+    }
+    app = _apps.get(database_url, app_config, folders)
     with app.app_context():
         yield app
         _db.session.remove()

@@ -27,7 +27,33 @@ def make_organizer(email: str | None = None, name: str = "Olga Organizer", **fie
     return organizer
 
 
+def make_organization(owner: Organizer | None = None, name: str = "", **fields):
+    """An organization; ``owner`` becomes its owner."""
+    from planner.organizations.models import Organization, OrganizationMember, OrganizationRole
+
+    organization = Organization(name=name or f"Test Network {next(_seq)}", **fields)
+    db.session.add(organization)
+    if owner is not None:
+        db.session.add(
+            OrganizationMember(
+                organization=organization, organizer=owner, role=OrganizationRole.OWNER
+            )
+        )
+    db.session.commit()
+    return organization
+
+
+def organization_of(owner: Organizer | None):
+    """The owner's first organization (made when they have none), or a new one."""
+    from planner.organizations.services import organizations_of
+
+    found = organizations_of(owner) if owner is not None else []
+    return found[0] if found else make_organization(owner)
+
+
 def make_institute(owner: Organizer | None = None, **fields) -> Institute:
+    if "organization" not in fields and "organization_id" not in fields:
+        fields["organization"] = organization_of(owner)
     n = next(_seq)
     values = dict(
         slug=f"institute-{n}",

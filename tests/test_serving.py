@@ -105,7 +105,9 @@ def test_serve_stops_its_process_group_cleanly(served_env, stop_signal):
             os.killpg(process.pid, signal.SIGKILL)
     text = output.decode()
     assert process.returncode == 0, text
-    assert len(children) == 2 and all_ended(children), "the web server and the mail sender ended"
+    assert len(children) == 3 and all_ended(children), (
+        "the web server, the mail sender and the render worker ended"
+    )
     assert not [word for word in CRASH_WORDS if word in text], text
     assert port_is_closed(port)
 
@@ -129,7 +131,7 @@ def test_sigterm_to_the_web_server_stops_everything_cleanly(served_env):
             os.killpg(process.pid, signal.SIGKILL)
     text = output.decode()
     assert process.returncode == 0, text
-    assert len(children) == 2 and all_ended(children), "the mail sender ended too"
+    assert len(children) == 3 and all_ended(children), "the mail sender and render worker too"
     assert not [word for word in CRASH_WORDS if word in text], text
 
 
@@ -206,7 +208,9 @@ def test_gunicorn_with_preload_renders_pdfs_in_four_workers_at_once(served_env, 
                 "wsgi:app",
             ],
             cwd=ROOT,
-            env={**served_env, "PYTHONFAULTHANDLER": "1"},
+            # The web workers render themselves here (no render worker runs): what is tested is
+            # WeasyPrint in forked workers at the same moment.
+            env={**served_env, "PYTHONFAULTHANDLER": "1", "PLANNER_RENDER_INLINE": "true"},
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,

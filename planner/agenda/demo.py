@@ -44,6 +44,44 @@ def _t(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
+# Day 2's content for the slots copied from day 1: (start, kind) → title, facilitators,
+# description. Breakouts keep their group's facilitator; breaks and lunch stay as copied.
+DAY_TWO = {
+    ("09:00", "plenary"): ("Facilitating difficult conversations", [RANIA], None),
+    ("11:00", "breakout"): (
+        "Case studies",
+        None,
+        "Real situations from our trainings: resistance, conflict, trauma responses.",
+    ),
+    ("13:30", "plenary"): ("Digital safety for trainers and participants", [TIMUR], None),
+    ("15:30", "breakout"): (
+        "Practice round 2",
+        None,
+        "Each participant facilitates a 20-minute content session.",
+    ),
+    ("17:00", "plenary"): ("Reflection of the day", [LAZZAT], None),
+}
+
+
+def _rewrite_copied_day(copies, people, organizer) -> list[list]:
+    """Give the copied sessions day 2's content; returns the day's breakout slots."""
+    slots: dict[str, list] = {}
+    for session in copies:
+        key = (session.starts_local.strftime("%H:%M"), session.kind)
+        if key not in DAY_TWO:
+            continue
+        title, facilitators, description = DAY_TWO[key]
+        data = services.session_data(session)
+        if session.track:
+            title = f"{title} — {session.track}"
+            slots.setdefault(key[0], []).append(session)
+        changes = {"title": title, "description": description, "translations": {}}
+        if facilitators is not None:
+            changes["facilitator_ids"] = [people[name] for name in facilitators if name in people]
+        services.update_session(session, replace(data, **changes), organizer)
+    return list(slots.values())
+
+
 def seed(institute, organizer) -> None:
     rooms = {
         name: services.create_room(institute, name, capacity, (n + 1) * 10, organizer)
@@ -113,7 +151,6 @@ def seed(institute, organizer) -> None:
     slots = []
 
     # Day 1: opening, learning principles, first practice round.
-    add(d1, "08:30", "09:00", "Registration", "other", description="At the desk in the foyer.")
     add(
         d1,
         "09:00",
@@ -164,51 +201,14 @@ def seed(institute, organizer) -> None:
         )
     )
     add(d1, "17:00", "17:30", "Reflection of the day", "plenary", "Plenary Hall", [BEGIMAI])
-    add(d1, "19:00", "21:00", "Welcome dinner", "meal", description="Restaurant “Samal”.")
 
-    # Day 2: difficult conversations, digital safety, second practice round.
-    add(
-        d2,
-        "09:00",
-        "10:30",
-        "Facilitating difficult conversations",
-        "plenary",
-        "Plenary Hall",
-        [RANIA],
-        interpretation=INTERPRETATION,
-    )
-    coffee(d2, "10:30", "11:00")
-    slots.append(
-        breakouts(
-            d2,
-            "11:00",
-            "12:30",
-            "Case studies",
-            "Real situations from our trainings: resistance, conflict, trauma responses.",
-        )
-    )
-    lunch(d2)
-    add(
-        d2,
-        "13:30",
-        "15:00",
-        "Digital safety for trainers and participants",
-        "plenary",
-        "Plenary Hall",
-        [TIMUR],
-        interpretation=INTERPRETATION,
-    )
-    coffee(d2, "15:00", "15:30")
-    slots.append(
-        breakouts(
-            d2,
-            "15:30",
-            "17:00",
-            "Practice round 2",
-            "Each participant facilitates a 20-minute content session.",
-        )
-    )
-    add(d2, "17:00", "17:30", "Reflection of the day", "plenary", "Plenary Hall", [LAZZAT])
+    # Day 2 has day 1's shape: the organizer copied day 1 (breaks, lunch, breakout rooms and
+    # their facilitators come along) and then rewrote the content of each slot.
+    day2 = services.duplicate_day(institute, d1, d2, organizer).copies
+    slots.extend(_rewrite_copied_day(day2, people, organizer))
+
+    add(d1, "08:30", "09:00", "Registration", "other", description="At the desk in the foyer.")
+    add(d1, "19:00", "21:00", "Welcome dinner", "meal", description="Restaurant “Samal”.")
 
     # Day 3: morning work, then the excursion.
     add(

@@ -366,6 +366,9 @@ def _copy(session: Session, shift: timedelta = timedelta(0)) -> Session:
         interpretation=session.interpretation,
         description=session.description,
         spans_rooms=session.spans_rooms,
+        translations={code: dict(texts) for code, texts in session.translations.items()}
+        if session.translations
+        else None,
         status=SessionStatus.SCHEDULED,
     )
     copy.facilitators = [

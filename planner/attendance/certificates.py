@@ -35,6 +35,7 @@ def settings_of(institute: Institute) -> CertificateSettings:
 
 def save_settings(institute: Institute, settings: CertificateSettings, organizer) -> None:
     db.session.add(settings)
+    institute.touch()  # the certificates PDF shows them: its cached copy retires
     audit.record("certificates.settings_saved", institute=institute, organizer=organizer)
 
 
@@ -101,6 +102,7 @@ def issue(institute: Institute, organizer) -> list[Certificate]:
             db.session.add(certificate)
             made.append(certificate)
     if made:
+        institute.touch()
         audit.record("certificates.issued", institute=institute, organizer=organizer)
     return made
 
@@ -116,6 +118,7 @@ def certificate_of(institute: Institute, certificate_id: int) -> Certificate | N
 def revoke(certificate: Certificate, organizer) -> None:
     if certificate.revoked_at is None:
         certificate.revoked_at = utcnow()
+        certificate.institute.touch()
         audit.record(
             "certificate.revoked",
             institute=certificate.institute,
@@ -127,6 +130,7 @@ def revoke(certificate: Certificate, organizer) -> None:
 def restore(certificate: Certificate, organizer) -> None:
     if certificate.revoked_at is not None:
         certificate.revoked_at = None
+        certificate.institute.touch()
         audit.record(
             "certificate.restored",
             institute=certificate.institute,

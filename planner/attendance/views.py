@@ -22,7 +22,8 @@ from markupsafe import Markup
 from planner.attendance import certificates, services
 from planner.attendance.forms import CertificateSettingsForm, MarkForm
 from planner.attendance.models import Certificate
-from planner.documents import render
+from planner.documents import jobs, render
+from planner.documents.views import preparing_response
 from planner.extensions import db, limiter
 from planner.institutes.access import institute_view
 from planner.invitations.access import invitee_view
@@ -278,7 +279,7 @@ def email_certificates(institute):
     return redirect(url_for("attendance.certificate_list", slug=institute.slug))
 
 
-def _certificate_pdf(institute, items: list[Certificate]) -> bytes:
+def _certificate_pdf(institute, items: list[Certificate], paper: str) -> bytes:
     """Each certificate in its holder's language, all in one PDF."""
     from planner.documents.catalog import letter_settings_of
 
@@ -308,7 +309,7 @@ def _certificate_pdf(institute, items: list[Certificate]) -> bytes:
             )
     return render.render_pdf(
         "certificates.html",
-        paper=render.paper_of(request.args.get("paper")),
+        paper=paper,
         allowed_dirs=(render.upload_root(institute.id),),
         pages=pages,
         data={"institute": institute},
@@ -322,7 +323,23 @@ def certificates_pdf(institute):
     if not items:
         flash(_("No valid certificate yet."), "info")
         return redirect(url_for("attendance.certificate_list", slug=institute.slug))
-    return _pdf(_certificate_pdf(institute, items), f"certificates-{institute.slug}.pdf")
+    # Everyone's certificates in one PDF: rendered by the render worker, cached by the data
+    # version (issuing, revoking and the settings raise it); a "being prepared" page meanwhile.
+    paper = render.paper_of(request.args.get("paper"))
+    key, build = certificates_document(institute, paper)
+    target = jobs.Target(key.kind, institute.id, paper, key.locale)
+    ready = jobs.obtain(target, key, build, wait=False)
+    if ready is None:
+        return preparing_response(_l("Certificates"))
+    return _pdf(ready.pdf, f"certificates-{institute.slug}.pdf")
+
+
+def certificates_document(institute, paper: str):
+    """(CacheKey, render) of the institute's certificates PDF: for the view and the worker."""
+    key = render.CacheKey("certificates", institute.id, institute.data_version, paper, "en")
+    return key, lambda: _certificate_pdf(
+        institute, certificates.valid_certificates(institute), paper
+    )
 
 
 @bp.get(f"{ORG}/certificates/<int:certificate_id>.pdf")
@@ -330,7 +347,7 @@ def certificates_pdf(institute):
 def certificate_pdf(institute, certificate_id: int):
     certificate = certificates.certificate_of(institute, certificate_id) or abort(404)
     return _pdf(
-        _certificate_pdf(institute, [certificate]),
+        _certificate_pdf(institute, [certificate], render.paper_of(request.args.get("paper"))),
         f"certificate-{certificates.serial_label(certificate)}.pdf",
     )
 
@@ -347,7 +364,7 @@ def my_certificate(invitee: Invitee):
         abort(404)
     institute = invitee.institute
     return _pdf(
-        _certificate_pdf(institute, [certificate]),
+        _certificate_pdf(institute, [certificate], render.paper_of(request.args.get("paper"))),
         f"certificate-{certificates.serial_label(certificate)}.pdf",
     )
 

@@ -5,6 +5,7 @@ import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db import TimestampMixin, str_enum
@@ -37,6 +38,8 @@ class Organizer(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     active: Mapped[bool] = mapped_column(default=True)
+    # An administrator of the installation (key rotation); nothing to do with institute roles.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Part of the login cookie; replacing it signs out every other session.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token, unique=True)
 

@@ -45,6 +45,18 @@ def create_organizer(email: str, name: str, password: str, locale: str = "en") -
     return organizer
 
 
+def set_admin(organizer: Organizer, admin: bool) -> None:
+    """Grant or take away administration of the installation (audited)."""
+    if organizer.is_admin == admin:
+        return
+    organizer.is_admin = admin
+    audit.record(
+        "organizer.admin_granted" if admin else "organizer.admin_revoked",
+        organizer=organizer,
+        obj=organizer,
+    )
+
+
 def authenticate(email: str, password: str) -> Organizer | None:
     """The active organizer with this e-mail and password, or None."""
     organizer = find_organizer(email)

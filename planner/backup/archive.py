@@ -10,6 +10,12 @@ What belongs to an institute is read from the schema: the institute row, every r
 with a foreign key to a row that belongs, and the organizers those rows refer to (matched by
 e-mail on import; an account's own two-factor secrets stay out). Import gives every row a new
 id and rewrites every foreign key through the old-to-new map, so relationships are kept.
+
+The organization that owns the institute travels by name only: a restore puts the institute in
+the restorer's organization of that name (or the only one of that name, from the command line),
+else in a new one. People (the link between one human's invitee records across an
+organization's institutes) are made again on restore by e-mail, as for a new invitee; decisions
+about name matches with other institutes' people stay behind.
 """
 
 import base64
@@ -37,6 +43,9 @@ MAGIC = b"INSTITUTE-PLANNER-BACKUP\x00v1\n"
 FORMAT = 1
 ROOT = "institute"
 SHARED = "organizer"  # referred to, matched by e-mail, never owned by one institute
+ORGANIZATION = "organization"  # referred to by name (see the module's text)
+RELINKED = frozenset({"person"})  # references written as NULL, then linked again
+CROSS_INSTITUTE = frozenset({"returning_match"})  # rows about another institute: left out
 EXCLUDED = frozenset(
     {
         "organizer_two_factor",
@@ -230,12 +239,26 @@ def export_institute(slug: str) -> tuple[bytes, ExportReport]:
             "schema_version": schema_version(),
             "exported_at": utcnow().isoformat(),
             "institute": slug,
+            "organization": _organization_name(institute_id),
             "tables": tables,
             "files": files,
         }
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
     report.files = len(files)
     return seal(buffer.getvalue()), report
+
+
+def _organization_name(institute_id: int) -> str:
+    institute = db.metadata.tables[ROOT]
+    organization = db.metadata.tables[ORGANIZATION]
+    return (
+        db.session.scalar(
+            select(organization.c.name)
+            .join(institute, institute.c.organization_id == organization.c.id)
+            .where(institute.c.id == institute_id)
+        )
+        or ""
+    )
 
 
 # Import ------------------------------------------------------------------------------------
@@ -262,9 +285,14 @@ def read_archive(data: bytes) -> tuple[dict, dict[str, bytes]]:
                 if hashlib.sha256(content).hexdigest() != entry["sha256"]:
                     raise BackupError(f"The file {entry['path']} in the archive is damaged.")
                 files[entry["path"]] = content
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError) as error:
         raise BackupError(f"The archive is damaged: {error}") from None
-    if manifest.get("application") != "institute-planner" or manifest.get("format") != FORMAT:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("application") != "institute-planner"
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("tables"), dict)
+    ):
         raise BackupError("The archive has an unknown format.")
     if manifest.get("schema_version") != schema_version():
         raise BackupError(
@@ -273,9 +301,44 @@ def read_archive(data: bytes) -> tuple[dict, dict[str, bytes]]:
         )
     for name, content in manifest["tables"].items():
         table = db.metadata.tables.get(name)
-        if table is None or set(content["columns"]) != {c.name for c in table.columns}:
+        if (
+            table is None
+            or not isinstance(content, dict)
+            or set(content.get("columns") or ()) != {c.name for c in table.columns}
+            or not isinstance(content.get("rows"), list)
+        ):
             raise BackupError(f"The table {name} in the archive does not match this schema.")
+    if len(manifest["tables"].get(ROOT, {}).get("rows", [])) != 1:
+        raise BackupError("The archive does not hold exactly one institute.")
     return manifest, files
+
+
+@dataclass
+class Preview:
+    slug: str
+    title: str
+    exported_at: str
+    rows: dict[str, int]
+    files: int
+    slug_taken: bool
+
+
+def preview(data: bytes) -> Preview:
+    """What a sealed archive holds, read without writing anything."""
+    manifest, files = read_archive(data)
+    institute = manifest["tables"][ROOT]
+    row = dict(zip(institute["columns"], institute["rows"][0], strict=True))
+    institute_table = db.metadata.tables[ROOT]
+    slug = str(manifest.get("institute") or row.get("slug") or "")
+    taken = db.session.scalar(select(institute_table.c.id).where(institute_table.c.slug == slug))
+    return Preview(
+        slug=slug,
+        title=str(row.get("title") or ""),
+        exported_at=str(manifest.get("exported_at") or ""),
+        rows={name: len(content["rows"]) for name, content in manifest["tables"].items()},
+        files=len(files),
+        slug_taken=taken is not None,
+    )
 
 
 def _safe_relative(path: str) -> Path:
@@ -285,8 +348,14 @@ def _safe_relative(path: str) -> Path:
     return relative
 
 
-def import_institute(data: bytes) -> ImportReport:
-    """Restore the archive as a new institute in this database (the caller commits)."""
+def import_institute(data: bytes, restored_by=None) -> ImportReport:
+    """Restore the archive as a new institute in this database (the caller commits).
+
+    An account the archive brings that this database lacks is created without administration
+    of the installation. Restored from the UI (``restored_by``, an organizer): such accounts
+    are created inactive with an unusable password (an owner invites them again), and the
+    organizer who restores owns the new institute.
+    """
     manifest, files = read_archive(data)
     tables = manifest["tables"]
     report = ImportReport(slug=manifest["institute"])
@@ -313,19 +382,44 @@ def import_institute(data: bytes) -> ImportReport:
             report.organizers_matched += 1
             continue
         row["session_token"] = new_session_token()
+        if "is_admin" in row:
+            row["is_admin"] = False  # never granted by a file
+        if restored_by is not None:
+            row["active"] = False
+            row["password_hash"] = "!restored:" + new_session_token()
         new_ids[SHARED][row["id"]] = _insert(organizer, row, new_ids)
         report.organizers_created += 1
+
+    old_organization = tables[ROOT]["rows"][0][tables[ROOT]["columns"].index("organization_id")]
+    organization_id, organization_is_new = _target_organization(
+        str(manifest.get("organization") or report.slug), restored_by
+    )
+    new_ids[ORGANIZATION] = {old_organization: organization_id}
 
     for table in _tables():
         if table.name == SHARED or table.name not in tables:
             continue
         content = tables[table.name]
         new_ids[table.name] = {}
+        written = 0
         for values in content["rows"]:
             row = dict(zip(content["columns"], values, strict=True))
-            new_ids[table.name][row[_key(table).name]] = _insert(table, row, new_ids)
-        report.rows[table.name] = len(content["rows"])
+            try:
+                new_ids[table.name][row[_key(table).name]] = _insert(table, row, new_ids)
+            except _MissingReference as missing:
+                if table.name not in CROSS_INSTITUTE:
+                    raise BackupError(str(missing)) from None
+                continue
+            written += 1
+        report.rows[table.name] = written
     report.institute_id = next(iter(new_ids[ROOT].values()))
+    if restored_by is not None:
+        _make_owner(report.institute_id, restored_by.id)
+    if organization_is_new:
+        _owners_join_organization(report.institute_id, new_ids[ORGANIZATION])
+    from planner.organizations.people import link_unlinked
+
+    link_unlinked(report.institute_id)
 
     target = institute_upload_dir(report.institute_id)
     for path, content in files.items():
@@ -336,6 +430,79 @@ def import_institute(data: bytes) -> ImportReport:
     return report
 
 
+def _target_organization(name: str, restored_by) -> tuple[int, bool]:
+    """(the organization the restored institute joins, whether it was made now)."""
+    from planner.organizations.models import Organization, OrganizationMember, OrganizationRole
+
+    query = select(Organization.id).where(Organization.name == name).order_by(Organization.id)
+    if restored_by is not None:
+        query = query.join(OrganizationMember).where(
+            OrganizationMember.organizer_id == restored_by.id
+        )
+    existing = db.session.scalars(query).all()
+    if len(existing) == 1 or (existing and restored_by is not None):
+        return existing[0], False
+    organization = Organization(name=name)
+    if restored_by is not None:
+        organization.members.append(
+            OrganizationMember(organizer_id=restored_by.id, role=OrganizationRole.OWNER)
+        )
+    db.session.add(organization)
+    db.session.flush()
+    return organization.id, True
+
+
+def _owners_join_organization(institute_id: int, organizations: dict[int, int]) -> None:
+    """A new organization made by a restore gets the institute's owners as its owners."""
+    from planner.auth.models import Membership, TeamRole
+    from planner.organizations.models import OrganizationMember, OrganizationRole
+
+    (organization_id,) = organizations.values()
+    present = set(
+        db.session.scalars(
+            select(OrganizationMember.organizer_id).where(
+                OrganizationMember.organization_id == organization_id
+            )
+        )
+    )
+    owners = db.session.scalars(
+        select(Membership.organizer_id).where(
+            Membership.institute_id == institute_id, Membership.role == TeamRole.OWNER
+        )
+    )
+    for organizer_id in owners:
+        if organizer_id not in present:
+            db.session.add(
+                OrganizationMember(
+                    organization_id=organization_id,
+                    organizer_id=organizer_id,
+                    role=OrganizationRole.OWNER,
+                )
+            )
+    db.session.flush()
+
+
+class _MissingReference(BackupError):
+    pass
+
+
+def _make_owner(institute_id: int, organizer_id: int) -> None:
+    from planner.auth.models import Membership, TeamRole
+
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.institute_id == institute_id, Membership.organizer_id == organizer_id
+        )
+    )
+    if membership is None:
+        db.session.add(
+            Membership(institute_id=institute_id, organizer_id=organizer_id, role=TeamRole.OWNER)
+        )
+    else:
+        membership.role = TeamRole.OWNER
+    db.session.flush()
+
+
 def _insert(table: Table, row: dict, new_ids: dict[str, dict[int, int]]) -> int:
     values = {}
     key = _key(table)
@@ -344,10 +511,12 @@ def _insert(table: Table, row: dict, new_ids: dict[str, dict[int, int]]) -> int:
             continue  # a new surrogate id; a key that is a foreign key is mapped below
         value = _column_value(column, row[column.name])
         for fk in column.foreign_keys:
-            if value is not None:
+            if fk.column.table.name in RELINKED:
+                value = None
+            elif value is not None:
                 mapping = new_ids.get(fk.column.table.name, {})
                 if value not in mapping:
-                    raise BackupError(
+                    raise _MissingReference(
                         f"{table.name}.{column.name} refers to a row missing from the archive."
                     )
                 value = mapping[value]

@@ -52,3 +52,31 @@ def rotate_encryption_key() -> list[ColumnReport]:
             db.session.commit()
         reports.append(report)
     return reports
+
+
+@dataclass
+class KeyUsage:
+    key_id: str
+    configured: bool  # still in ENCRYPTION_KEYS (an unconfigured id cannot be read)
+    newest: bool
+    values: int = 0
+
+
+def key_usage() -> list[KeyUsage]:
+    """How many encrypted values each key id seals, newest key first; the values are never
+    read whole (only the key id in front of each)."""
+    from sqlalchemy import func
+
+    field_cipher = cipher()
+    usage = {
+        key_id: KeyUsage(key_id, True, key_id == field_cipher.current_id)
+        for key_id in field_cipher.keys
+    }
+    for _table, column in encrypted_columns():
+        raw = type_coerce(column, Text)
+        for (head,) in db.session.execute(
+            select(func.substr(raw, 1, 40)).where(column.is_not(None))
+        ):
+            key_id = head.partition(":")[0]
+            usage.setdefault(key_id, KeyUsage(key_id, False, False)).values += 1
+    return sorted(usage.values(), key=lambda u: (not u.newest, not u.configured, u.key_id))

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from planner.auth.models import TeamRole
 from planner.db import utcnow
-from planner.documents import data
+from planner.documents import data, jobs
 from planner.documents.models import LetterSettings
-from planner.documents.render import CacheKey, cached_pdf, render_html, render_pdf, upload_root
+from planner.documents.render import CacheKey, render_html, render_pdf, upload_root
 from planner.documents.services import LetterSettingsData, assign_letter_number
 from planner.extensions import db
 from planner.i18n import INVITEE_LOCALES, invitee_locale
@@ -96,6 +96,15 @@ def _locale() -> str:
 # institute's working languages that the invitee catalogs speak. Lists for the team
 # (manifests, rooming, badges) stay in the organizer's own language.
 READER_DOCUMENTS = frozenset({"program"})
+# A sheet for everyone: not waited for in the request; a "being prepared" page instead.
+BULK_DOCUMENTS = frozenset({"badges"})
+
+
+def reader_languages(working_languages: str | None) -> list[str]:
+    """The booklet languages of an institute's working languages (as stored: "ru,en"):
+    those the invitee catalogs speak, and the default language for everyone else."""
+    codes = [code for code in (working_languages or "").split(",") if code in INVITEE_LOCALES]
+    return list(dict.fromkeys([*codes, "en"]))
 
 
 def booklet_languages(institute: Institute) -> list[str]:
@@ -118,15 +127,28 @@ def document_key(
         return CacheKey(doc.kind, institute.id, institute.data_version, paper, _locale())
 
 
+def _document_render(doc: InstituteDocument, institute: Institute, paper: str, locale: str):
+    def render() -> bytes:
+        with force_locale(locale):
+            return render_pdf(doc.template, paper=paper, doc=doc, data=doc.load(institute))
+
+    return render
+
+
 def document_pdf(
-    doc: InstituteDocument, institute: Institute, paper: str, lang: str | None = None
-) -> bytes:
-    with force_locale(document_locale(doc, institute, lang)):
-        key = document_key(doc, institute, paper, lang)
-        return cached_pdf(
-            key,
-            lambda: render_pdf(doc.template, paper=paper, doc=doc, data=doc.load(institute)),
-        )
+    doc: InstituteDocument,
+    institute: Institute,
+    paper: str,
+    lang: str | None = None,
+    *,
+    wait: bool = True,
+) -> jobs.Ready | None:
+    """The document's PDF from the cache, from the render worker, or None when not ready
+    (with ``wait``, after waiting for the worker up to RENDER_WAIT_SECONDS)."""
+    key = document_key(doc, institute, paper, lang)
+    target = jobs.Target(doc.kind, institute.id, paper, key.locale)
+    render = _document_render(doc, institute, paper, key.locale)
+    return jobs.obtain(target, key, render, wait=wait)
 
 
 def document_html(
@@ -143,18 +165,29 @@ def document_html(
 AGENDA_TITLE = _l("Facilitator agenda")
 
 
-def agenda_pdf(institute: Institute, invitee: Invitee, paper: str) -> bytes:
-    """The facilitator's agenda, in the facilitator's language whoever downloads it (B17)."""
-    with force_locale(invitee_locale(invitee.language)):
-        key = CacheKey("agenda", institute.id, institute.data_version, paper, _locale(), invitee.id)
-        return cached_pdf(
-            key,
-            lambda: render_pdf(
+def _agenda_key(institute: Institute, invitee: Invitee, paper: str) -> CacheKey:
+    locale = invitee_locale(invitee.language)
+    return CacheKey("agenda", institute.id, institute.data_version, paper, locale, invitee.id)
+
+
+def _agenda_render(institute: Institute, invitee: Invitee, paper: str, locale: str):
+    def render() -> bytes:
+        with force_locale(locale):
+            return render_pdf(
                 "agenda.html",
                 paper=paper,
-                data=data.load_facilitator_agenda(institute, invitee, _locale()),
-            ),
-        )
+                data=data.load_facilitator_agenda(institute, invitee, locale),
+            )
+
+    return render
+
+
+def agenda_pdf(institute: Institute, invitee: Invitee, paper: str) -> jobs.Ready | None:
+    """The facilitator's agenda, in the facilitator's language whoever downloads it (B17)."""
+    key = _agenda_key(institute, invitee, paper)
+    target = jobs.Target("agenda", institute.id, paper, key.locale, invitee.id)
+    render = _agenda_render(institute, invitee, paper, key.locale)
+    return jobs.obtain(target, key, render, wait=True)
 
 
 def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> str:
@@ -168,7 +201,35 @@ def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> 
         )
 
 
-# --- visa letters: never cached on disk (passport data) -----------------------------------
+def render_target(target: jobs.Target):
+    """For the render worker: (the key of the document's current version, its render), or
+    None when the document is gone (institute deleted or archived, facilitator removed)."""
+    institute = db.session.get(Institute, target.institute_id)
+    if institute is None or institute.is_archived:
+        return None
+    if target.kind == "certificates":
+        from planner.attendance import certificates
+        from planner.attendance.views import certificates_document
+
+        if not certificates.valid_certificates(institute):
+            return None
+        return certificates_document(institute, target.paper)
+    if target.kind == "agenda":
+        invitee = db.session.get(Invitee, target.subject_id)
+        if invitee is None or invitee.institute_id != institute.id or invitee.removed_at:
+            return None
+        key = _agenda_key(institute, invitee, target.paper)
+        return key, _agenda_render(institute, invitee, target.paper, key.locale)
+    doc = DOCUMENTS.get(target.kind)
+    if doc is None:
+        return None
+    key = CacheKey(doc.kind, institute.id, institute.data_version, target.paper, target.locale)
+    return key, _document_render(doc, institute, target.paper, target.locale)
+
+
+# --- visa letters: never cached on disk (passport data), never rendered by the worker ------
+# They are rendered in the request that may have them and audited there; see planner/documents/
+# jobs.py for why they do not go through the render worker.
 
 
 def letter_settings_of(institute: Institute) -> LetterSettings | None:

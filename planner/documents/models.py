@@ -1,9 +1,12 @@
 """Letter settings of an institute: the letterhead and signatory of its visa invitation letters."""
 
-from sqlalchemy import ForeignKey, String, Text
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db import TimestampMixin
+from planner.db import TimestampMixin, UTCDateTime, str_enum, utcnow
 from planner.extensions import db
 
 
@@ -47,3 +50,47 @@ class LetterSettings(TimestampMixin, db.Model):
     signature_file: Mapped[str | None] = mapped_column(String(100))
 
     institute: Mapped["Institute"] = relationship()  # noqa: F821
+
+
+class RenderStatus(StrEnum):
+    QUEUED = "queued"  # to render once due (or at once when urgent)
+    DONE = "done"  # rendered for ``rendered_version``; queued again by the next change
+    FAILED = "failed"  # gave up after MAX_ATTEMPTS; queued again by the next change or request
+
+
+class RenderJob(db.Model):
+    """One document of one institute that the render worker keeps ready in the document cache.
+
+    One row per document (institute, kind, subject, paper, language): a change of the
+    institute's data queues the row again instead of adding one, so a burst of edits makes one
+    render (debounced: due after RENDER_QUIET_SECONDS without another change). A request
+    that finds no PDF in the cache marks the row urgent and waits for it. Workers claim rows
+    with a token and a lease, as the mail sender does. The row holds no personal data: the
+    PDF itself lives in DOCUMENT_CACHE_DIR, named by the data version.
+    """
+
+    __tablename__ = "render_job"
+    __table_args__ = (
+        UniqueConstraint("institute_id", "kind", "subject_id", "paper", "locale"),
+        Index("ix_render_job_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institute_id: Mapped[int] = mapped_column(ForeignKey("institute.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int] = mapped_column(default=0)  # the facilitator of an agenda; 0: none
+    paper: Mapped[str] = mapped_column(String(10))
+    locale: Mapped[str] = mapped_column(String(10))
+    status: Mapped[RenderStatus] = mapped_column(
+        str_enum(RenderStatus, 10), default=RenderStatus.QUEUED
+    )
+    urgent: Mapped[bool] = mapped_column(default=False)  # someone waits for it
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    first_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last asked for
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    rendered_version: Mapped[int | None] = mapped_column()
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(String(300), default="")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from planner.agenda.models import SessionFacilitator
 from planner.auth.models import TeamRole
-from planner.documents import catalog, data, services
+from planner.documents import catalog, data, jobs, services
 from planner.documents.forms import LetterSettingsForm, SendLetterForm
 from planner.documents.render import PAPER_SIZES, paper_of
 from planner.extensions import db
@@ -48,6 +48,29 @@ def _pdf_response(pdf: bytes, filename: str, *, public: bool = False) -> Respons
     # The public booklet is revalidated each time, so unpublishing takes effect at once.
     response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response
+
+
+PREPARING_REFRESH_SECONDS = 5
+
+
+def preparing_response(title, *, failed: bool = False) -> Response:
+    """The "being prepared" page: it reloads itself until the render worker has the PDF."""
+    html = render_template(
+        "documents/preparing.html",
+        title=title,
+        failed=failed,
+        refresh=PREPARING_REFRESH_SECONDS,
+        retry_url=request.full_path.rstrip("?"),
+    )
+    response = Response(html, status=503 if failed else 202, mimetype="text/html")
+    response.headers["Retry-After"] = str(PREPARING_REFRESH_SECONDS * (6 if failed else 1))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_errorhandler(jobs.RenderFailed)
+def _render_failed(error):
+    return preparing_response(_l("Document"), failed=True)
 
 
 def _preview_response(html: str) -> Response:
@@ -121,11 +144,15 @@ def index(institute):
 @institute_view()
 def document_pdf(institute, kind: str):
     doc = _institute_document(kind)
-    pdf = catalog.document_pdf(doc, institute, _paper(), request.args.get("lang"))
+    # Bulk documents (a sheet for everyone) answer at once with a page that waits for them.
+    wait = doc.kind not in catalog.BULK_DOCUMENTS
+    ready = catalog.document_pdf(doc, institute, _paper(), request.args.get("lang"), wait=wait)
+    if ready is None:
+        return preparing_response(doc.title)
     if doc.personal:
         services.record_export(institute, doc.kind, organizer=current_user)
         db.session.commit()
-    return _pdf_response(pdf, f"{doc.kind}-{institute.slug}.pdf")
+    return _pdf_response(ready.pdf, f"{doc.kind}-{institute.slug}.pdf")
 
 
 @bp.get("/institutes/<slug>/documents/<kind>")
@@ -154,10 +181,12 @@ def document_preview(institute, kind: str):
 @institute_view("editor")
 def facilitator_agenda_pdf(institute, invitee_id: int):
     invitee = _facilitator_of(institute, invitee_id)
-    pdf = catalog.agenda_pdf(institute, invitee, _paper())
+    ready = catalog.agenda_pdf(institute, invitee, _paper())
+    if ready is None:
+        return preparing_response(catalog.AGENDA_TITLE)
     services.record_export(institute, "agenda", organizer=current_user, invitee=invitee)
     db.session.commit()
-    return _pdf_response(pdf, services.download_name("facilitator-agenda", invitee))
+    return _pdf_response(ready.pdf, services.download_name("facilitator-agenda", invitee))
 
 
 @bp.get("/institutes/<slug>/documents/agendas/<int:invitee_id>")
@@ -295,13 +324,20 @@ def public_program_pdf(slug: str):
     paper = _paper()
     # The version of the data, paper, language and templates name the PDF: a client that
     # holds it gets 304 before anything is loaded or rendered (one query).
-    key = catalog.document_key(catalog.DOCUMENTS["program"], institute, paper)
+    doc = catalog.DOCUMENTS["program"]
+    key = catalog.document_key(doc, institute, paper)
     etag = key.filename().removesuffix(".pdf")
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        pdf = catalog.document_pdf(catalog.DOCUMENTS["program"], institute, paper)
-        response = _pdf_response(pdf, f"program-{institute.slug}.pdf", public=True)
+        # Rendered ahead by the render worker when the data changed: read from the cache.
+        ready = catalog.document_pdf(doc, institute, paper)
+        if ready is None:
+            response = preparing_response(doc.title)
+            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+            return response
+        response = _pdf_response(ready.pdf, f"program-{institute.slug}.pdf", public=True)
+        etag = ready.etag(key)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, no-cache"
     # Public, yet the names in it should not end up in search engines.
@@ -321,8 +357,10 @@ def _own_agenda_allowed(invitee: Invitee) -> None:
 @invitee_view
 def my_agenda_pdf(invitee):
     _own_agenda_allowed(invitee)
-    pdf = catalog.agenda_pdf(invitee.institute, invitee, _paper())
-    return _pdf_response(pdf, services.download_name("my-agenda", invitee))
+    ready = catalog.agenda_pdf(invitee.institute, invitee, _paper())
+    if ready is None:
+        return preparing_response(catalog.AGENDA_TITLE)
+    return _pdf_response(ready.pdf, services.download_name("my-agenda", invitee))
 
 
 @bp.get("/me/agenda/print")
@@ -404,3 +442,7 @@ def invitee_documents_panel(invitee: Invitee) -> dict | None:
         "letter": case is not None,
         "agenda": agenda,
     }
+
+
+# The render worker's command registers itself on this blueprint (`flask render-documents`).
+from planner.documents import worker as _worker  # noqa: E402, F401

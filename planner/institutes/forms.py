@@ -98,5 +98,38 @@ class InstituteForm(FlaskForm):
             raise ValidationError(_l("Personal data is needed until the institute ends."))
 
 
+NEW_ORGANIZATION = "new"
+
+
+class NewInstituteForm(InstituteForm):
+    """The institute form with the organization that will own it: one of the organizer's
+    organizations, or a new one (their first, when they have none)."""
+
+    organization = SelectField(
+        _l("Organization"),
+        validate_choice=False,  # checked below: a form without the field takes the first
+        description=_l(
+            "The network or organization that runs it. Its institutes share their "
+            "participants' history; other organizations never see them."
+        ),
+    )
+    new_organization = StringField(
+        _l("Name of the new organization"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Left empty: the host organization above, or your name."),
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization.choices = [
+            *((str(o.id), o.name) for o in organizations),
+            (NEW_ORGANIZATION, _l("A new organization")),
+        ]
+
+    def validate_organization(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose one of your organizations."))
+
+
 class ConfirmForm(FlaskForm):
     """An empty form for buttons that POST (archive, remove): CSRF only."""

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, Text, false
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from planner.db import TimestampMixin, UTCDateTime, str_enum
@@ -24,6 +24,10 @@ class Institute(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # The organization that owns it: its people are shared by the organization's institutes.
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     host_organization: Mapped[str] = mapped_column(String(300), default="")
@@ -52,6 +56,7 @@ class Institute(TimestampMixin, db.Model):
     # Team members may open the institute's pages only after two-factor sign-in.
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
+    organization: Mapped["Organization"] = relationship()  # noqa: F821
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="institute", cascade="all, delete-orphan"
     )

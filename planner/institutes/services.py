@@ -76,10 +76,16 @@ def unique_slug(data: InstituteData) -> str:
     return slug
 
 
-def create_institute(data: InstituteData, owner: Organizer) -> Institute:
+def create_institute(data: InstituteData, owner: Organizer, organization=None) -> Institute:
+    """A new institute of ``organization`` (by default the owner's first organization, or a
+    new one they own), with the owner as its first team owner."""
+    from planner.organizations import services as organizations
+
     if data.slug and _slug_exists(data.slug):
         raise SlugTaken(data.slug)
-    institute = Institute(slug=data.slug or unique_slug(data))
+    if organization is None:
+        organization = organizations.default_organization(owner, data.host_organization)
+    institute = Institute(slug=data.slug or unique_slug(data), organization=organization)
     _apply(institute, data)
     db.session.add(institute)
     db.session.add(Membership(organizer=owner, institute=institute, role=TeamRole.OWNER))

@@ -12,6 +12,16 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 _KEY = "planner_touched_institutes"
+# Called in the same transaction, after the versions were raised, with the session and the
+# ids of the changed institutes (the documents package queues its re-renders there).
+_after_raise: list = []
+
+
+def after_versions_raised(callback):
+    """Register ``callback(session, institute_ids)``; returns it (usable as a decorator)."""
+    if callback not in _after_raise:
+        _after_raise.append(callback)
+    return callback
 
 
 def note_touched(session: Session, institute_id: int) -> None:
@@ -37,6 +47,8 @@ def _raise_versions(session: Session) -> None:
     for institute in session.identity_map.values():
         if isinstance(institute, Institute) and institute.id in ids:
             session.expire(institute, ["data_version"])
+    for callback in _after_raise:
+        callback(session, ids)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -12,7 +12,12 @@ from planner.auth.models import Membership, TeamRole
 from planner.extensions import db
 from planner.institutes import services
 from planner.institutes.access import InstituteArchived, institute_view
-from planner.institutes.forms import ConfirmForm, InstituteForm
+from planner.institutes.forms import (
+    NEW_ORGANIZATION,
+    ConfirmForm,
+    InstituteForm,
+    NewInstituteForm,
+)
 from planner.sections import SECTIONS, add_section, render_panels
 
 bp = Blueprint("institutes", __name__, url_prefix="/institutes")
@@ -53,13 +58,28 @@ def _form_data(form: InstituteForm) -> services.InstituteData:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    form = InstituteForm()
+    from planner.organizations import services as organizations
+
+    mine = organizations.organizations_of(current_user)
+    form = NewInstituteForm(organizations=mine)
     if not form.is_submitted():
         form.working_languages.data = ["en", "ru"]
+        form.organization.data = str(mine[0].id) if mine else NEW_ORGANIZATION
     if form.validate_on_submit():
         try:
-            institute = services.create_institute(_form_data(form), current_user)
+            chosen = form.organization.data or (str(mine[0].id) if mine else NEW_ORGANIZATION)
+            if chosen == NEW_ORGANIZATION:
+                name = (form.new_organization.data or "").strip()
+                organization = organizations.create_organization(
+                    name or form.host_organization.data or current_user.name, current_user
+                )
+            else:
+                organization = next(o for o in mine if str(o.id) == chosen)
+            institute = services.create_institute(
+                _form_data(form), current_user, organization=organization
+            )
         except services.SlugTaken:
+            db.session.rollback()  # nor the new organization
             form.slug.errors.append(_("Another institute already uses this short name."))
         else:
             db.session.commit()

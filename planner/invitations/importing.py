@@ -168,6 +168,9 @@ class ImportRow:
     skip: bool = False
     invitee_id: int | None = None
     changes: list[Change] = field(default_factory=list)
+    # A new person who took part in an earlier institute of the organization
+    # (planner.reports.returning.Recognised): by e-mail, or possibly by name and nationality.
+    returning: object = None
 
     @property
     def ok(self) -> bool:
@@ -237,6 +240,11 @@ class ImportPreview:
     @property
     def empty_rows(self) -> list[ImportRow]:
         return [r for r in self.rows if r.empty]
+
+    @property
+    def returning_rows(self) -> list[ImportRow]:
+        """New people recognised from an earlier institute of the organization."""
+        return [r for r in self.new_rows if r.returning is not None]
 
     def fingerprint(self) -> str:
         """What the organizer agreed to (the rows that will be saved, their values and the
@@ -608,11 +616,27 @@ def check_rows(
             )
         elif invitee is not None and not row.errors:
             _compare(row, invitee, columns, profiles.get(invitee.id))
+    _recognise_returning(institute, rows)
     return [
         MissingPerson(invitee.id, invitee.full_name, invitee.email)
         for email, invitee in sorted(stored.items(), key=lambda item: item[1].search_name)
         if invitee.removed_at is None and email not in named
     ]
+
+
+def _recognise_returning(institute: Institute, rows: list[ImportRow]) -> None:
+    """Mark new people who took part in an earlier institute of the organization: by e-mail
+    (they are linked when saved) or by name and nationality (an organizer confirms or rejects
+    it on the person's page). Two queries for the whole file."""
+    from planner.reports.returning import recognise
+
+    new = [row for row in rows if row.outcome == Outcome.NEW]
+    found = recognise(
+        institute,
+        [(r.cleaned["email"], r.cleaned["full_name"], r.cleaned.get("nationality")) for r in new],
+    )
+    for row, recognised in zip(new, found, strict=True):
+        row.returning = recognised
 
 
 def apply_corrections(rows: list[ImportRow], corrections: dict) -> None:

@@ -48,6 +48,10 @@ class Invitee(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institute_id: Mapped[int] = mapped_column(ForeignKey("institute.id", ondelete="CASCADE"))
+    # The same human being in the organization's other institutes (planner/organizations).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     full_name: Mapped[str] = mapped_column(String(200))  # as written natively, any script
     passport_name: Mapped[str] = mapped_column(String(200), default="")  # Latin, as in passport
     email: Mapped[str] = mapped_column(String(254))
@@ -82,6 +86,7 @@ class Invitee(TimestampMixin, db.Model):
     search_name: Mapped[str] = mapped_column(String(700), default="")
 
     institute: Mapped["Institute"] = relationship()  # noqa: F821
+    person: Mapped["Person | None"] = relationship()  # noqa: F821
 
     @hybrid_property
     def named_publicly(self) -> bool:

@@ -122,12 +122,37 @@ def new(institute):
         else:
             db.session.commit()
             flash(_("%(name)s is added.", name=invitee.full_name), "success")
+            _flash_returning(invitee)
             return redirect(
                 url_for("invitations.detail", slug=institute.slug, invitee_id=invitee.id)
             )
     return render_template("invitations/form.html", institute=institute, form=form, invitee=None), (
         400 if form.errors else 200
     )
+
+
+def _flash_returning(invitee) -> None:
+    """Say at once when the new invitee took part in an earlier institute of the
+    organization, or may have (the confirmation is on their page)."""
+    from planner.reports import returning
+
+    history = returning.history_of(invitee)
+    if any(r.decision == "pending" for r in history):
+        flash(
+            _(
+                "Someone with the same name and nationality took part in an earlier institute. "
+                "Is it the same person? Confirm or reject it below."
+            ),
+            "warning",
+        )
+    elif any(r.took_part for r in history):
+        flash(
+            _(
+                "%(name)s took part in an earlier institute; the history is below.",
+                name=invitee.full_name,
+            ),
+            "info",
+        )
 
 
 def _invitee_data(form: InviteeForm) -> services.InviteeData:
@@ -563,6 +588,18 @@ def import_confirm(institute):
                 "%(num)d invitee is updated.", "%(num)d invitees are updated.", len(saved.updated)
             ),
             "success",
+        )
+    possible = sum(1 for row in result.returning_rows if row.returning.by == "name")
+    if possible:
+        flash(
+            ngettext(
+                "%(num)d new invitee may have taken part before (same name and nationality): "
+                "confirm or reject it on their page.",
+                "%(num)d new invitees may have taken part before (same name and nationality): "
+                "confirm or reject it on their pages.",
+                possible,
+            ),
+            "info",
         )
     return redirect(url_for("invitations.index", slug=institute.slug))
 

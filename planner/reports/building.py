@@ -20,8 +20,6 @@ from planner.institutes.models import Institute
 from planner.invitations.forms import ROLE_LABELS
 from planner.invitations.models import Invitee, RsvpStatus
 from planner.reports import profiles
-from planner.reports.models import ReturningMatch
-from planner.reports.returning import related_earlier
 
 # Cells counting 1 to 4 people are suppressed: a person could be recognised in them.
 SMALL_CELL = 5
@@ -105,14 +103,19 @@ def _label(dimension: str, key: str) -> str:
     return str(labels[dimension].get(key, key))
 
 
-def institutes_in_range(organizer, start: date | None, end: date | None) -> list[Institute]:
-    """The organizer's institutes starting within the range (both ends included)."""
+def institutes_in_range(
+    organizer, start: date | None, end: date | None, organization_id: int | None = None
+) -> list[Institute]:
+    """The organizer's institutes (those whose team they are on) starting within the range
+    (both ends included), of one organization when given."""
     query = (
         select(Institute)
         .join(Membership, Membership.institute_id == Institute.id)
         .where(Membership.organizer_id == organizer.id)
         .order_by(Institute.start_date, Institute.id)
     )
+    if organization_id is not None:
+        query = query.where(Institute.organization_id == organization_id)
     if start:
         query = query.where(Institute.start_date >= start)
     if end:
@@ -121,50 +124,33 @@ def institutes_in_range(organizer, start: date | None, end: date | None) -> list
 
 
 def returning_ids(institute: Institute, earlier: list[Institute] | None = None) -> set[int]:
-    """Invitees of ``institute`` who took part (were confirmed) in one of the ``earlier``
-    institutes (by default those of the same team, ``returning.related_earlier``): the same
-    e-mail, or a match an organizer confirmed (name and nationality)."""
-    if earlier is None:
-        earlier = related_earlier(institute)
-    earlier_ids = [i.id for i in earlier if i.start_date < institute.start_date]
-    if not earlier_ids:
-        return set()
-    emails = set(
-        db.session.scalars(
-            select(Invitee.email).where(
-                Invitee.institute_id.in_(earlier_ids),
-                Invitee.rsvp_status == RsvpStatus.CONFIRMED,
-                Invitee.removed_at.is_(None),
-            )
-        )
-    )
-    found = set(
-        db.session.scalars(
-            select(Invitee.id).where(
-                Invitee.institute_id == institute.id, Invitee.email.in_(emails)
-            )
-        )
-    )
+    """Invitees of ``institute`` whose person took part (was confirmed) in an earlier
+    institute of the same organization (or in one of ``earlier``, when given; other
+    organizations' institutes never count). The person link is made by e-mail, or by a name
+    and nationality match an organizer confirmed (``planner.reports.returning``)."""
+    query = select(Invitee.id).where(Invitee.institute_id == institute.id)
     Earlier = db.aliased(Invitee)
-    found |= set(
-        db.session.scalars(
-            select(ReturningMatch.invitee_id)
-            .join(Invitee, Invitee.id == ReturningMatch.invitee_id)
-            .join(Earlier, Earlier.id == ReturningMatch.earlier_invitee_id)
-            .where(
-                Invitee.institute_id == institute.id,
-                ReturningMatch.confirmed_at.isnot(None),
-                Earlier.institute_id.in_(earlier_ids),
-            )
+    EarlierInstitute = db.aliased(Institute)
+    took_part = (
+        select(Earlier.id)
+        .join(EarlierInstitute, EarlierInstitute.id == Earlier.institute_id)
+        .where(
+            Earlier.person_id == Invitee.person_id,
+            Earlier.rsvp_status == RsvpStatus.CONFIRMED,
+            Earlier.removed_at.is_(None),
+            EarlierInstitute.organization_id == institute.organization_id,
+            EarlierInstitute.start_date < institute.start_date,
         )
     )
-    return found
+    if earlier is not None:
+        took_part = took_part.where(EarlierInstitute.id.in_([i.id for i in earlier]))
+    return set(db.session.scalars(query.where(Invitee.person_id.isnot(None), took_part.exists())))
 
 
 def build_report(institutes: list[Institute], earlier: list[Institute] | None = None) -> Report:
     """Counts of the confirmed people of the institutes (one per person per institute) by
-    each dimension. Someone is returning when they took part in an earlier institute of the
-    same team (or of ``earlier``, when given)."""
+    each dimension. Someone is returning when their person took part in an earlier institute
+    of the same organization (or of ``earlier``, when given)."""
     counters = {key: Counter() for key, _title in DIMENSIONS}
     total = 0
     for institute in institutes:
@@ -213,9 +199,9 @@ def build_report(institutes: list[Institute], earlier: list[Institute] | None = 
     report.missing = [
         str(
             _l(
-                "Returning people are recognised among earlier institutes that share a team "
-                "member, by e-mail or by a confirmed name and nationality match; there is no "
-                "shared organization record yet."
+                "Returning people are recognised among the earlier institutes of the same "
+                "organization, by e-mail or by a name and nationality match an organizer "
+                "confirmed; a possible match not yet confirmed counts as new."
             )
         ),
     ]

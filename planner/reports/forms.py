@@ -51,8 +51,15 @@ class RangeForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only filters what is shown
 
+    organization = SelectField(
+        _l("Organization"), validators=[Optional()], validate_choice=True, default=""
+    )
     start = DateField(_l("Institutes starting from"), validators=[Optional()])
     end = DateField(_l("until"), validators=[Optional()])
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization.choices = [(str(o.id), o.name) for o in organizations]
 
     def validate_end(self, field) -> None:
         if field.data and self.start.data and field.data < self.start.data:

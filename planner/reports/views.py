@@ -70,10 +70,14 @@ def me_panel(invitee):
 
 @panel("invitee", "reports/_invitee_panel.html", 60)
 def invitee_panel(invitee):
+    from planner.invitations.forms import ROLE_LABELS, STATUS_LABELS
+
     profile = profiles.profile_of(invitee)
     return {
         "invitee": invitee,
         "history": returning.history_of(invitee),
+        "role_labels": ROLE_LABELS,
+        "rsvp_labels": STATUS_LABELS,
         "profile": profile,
         "age_group": profiles.age_group_of(invitee, profile),
         "labels": _labels(),
@@ -148,7 +152,13 @@ def reuse_details(institute, invitee_id: int, earlier_id: int):
     if not returning.reuse_details(invitee, earlier_id, organizer=current_user):
         abort(404)
     db.session.commit()
-    flash(_("The organization and reporting answers of the earlier record are copied."), "success")
+    flash(
+        _(
+            "The organization, country of residence and reporting answers of the earlier "
+            "record are copied where this record had none."
+        ),
+        "success",
+    )
     return redirect(url_for("invitations.detail", slug=institute.slug, invitee_id=invitee.id))
 
 
@@ -233,19 +243,33 @@ def report_csv(institute):
 
 
 def _range_report(fmt: str):
-    form = RangeForm(request.args)
+    """The report across a date range of the organizer's institutes of one organization
+    (picked when they work with several; never two organizations mixed in one report)."""
+    from planner.organizations.services import report_organizations
+
+    organizations = report_organizations(current_user)
+    form = RangeForm(request.args, organizations=organizations)
+    if not form.organization.data and organizations:
+        form.organization.data = str(organizations[0].id)
     valid = form.validate()
     start = form.start.data if valid else None
     end = form.end.data if valid else None
-    institutes = building.institutes_in_range(current_user, start, end)
+    chosen = next(
+        (o for o in organizations if str(o.id) == form.organization.data),
+        organizations[0] if organizations else None,
+    )
+    institutes = building.institutes_in_range(current_user, start, end, chosen.id) if chosen else []
     report = building.build_report(institutes)
     heading = _("Institutes from %(start)s to %(end)s", start=start or "…", end=end or "…")
+    if chosen is not None:
+        heading = f"{chosen.name}: {heading}"
     return _report_response(
         report,
         fmt,
         "report",
         template="reports/range.html",
         form=form,
+        organizations=organizations,
         heading=heading,
         query=request.query_string.decode()[:200],
     ), (400 if form.errors else 200)

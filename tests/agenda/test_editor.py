@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.agenda import services
-from planner.agenda.models import Session, SessionKind, SessionStatus
+from planner.agenda.models import Session, SessionFacilitator, SessionKind, SessionStatus
 from planner.security.models import AuditEvent
 from tests import factories, formats
 from tests.agenda.factories import (
@@ -352,6 +352,23 @@ def test_copying_onto_a_day_with_other_sessions_adds_only_the_missing_ones(insti
     )
 
     assert [c.title for c in done.copies] == ["Opening"] and done.already_there == 1
+
+
+def test_a_copied_day_keeps_translated_titles_and_facilitators(institute, db):
+    lead = make_facilitator(institute, "Rania Haddad")
+    session = make_session(institute, "2027-04-12 10:30", "2027-04-12 11:00", "Coffee break",
+                           SessionKind.BREAK)  # fmt: skip
+    session.translations = {"ru": {"title": "Кофе-брейк"}}
+    session.facilitators = [SessionFacilitator(invitee_id=lead.id)]
+    db.session.commit()
+
+    done = services.duplicate_day(institute, date(2027, 4, 12), date(2027, 4, 13), None)
+
+    (copy,) = done.copies
+    assert copy.translations == {"ru": {"title": "Кофе-брейк"}}
+    assert [sf.invitee_id for sf in copy.facilitators] == [lead.id]
+    copy.translations["ru"]["title"] = "Чай"
+    assert session.translations == {"ru": {"title": "Кофе-брейк"}}  # not shared with the copy
 
 
 def test_grid_puts_parallel_breakouts_side_by_side_and_plenaries_across(institute, viewer_client):

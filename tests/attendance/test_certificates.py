@@ -229,3 +229,35 @@ def test_settings_are_saved(client, login, institute, organizer):
     )
     assert response.status_code == 302
     assert db.session.get(CertificateSettings, institute.id).min_days == 2
+
+
+class TestRenderWorker:
+    """Everyone's certificates are a bulk document: the render worker makes them."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"RENDER_INLINE": False}
+
+    def test_all_certificates_answer_with_a_page_that_waits_then_the_pdf(
+        self, client, login, institute, organizer
+    ):
+        from planner.documents import jobs
+
+        person = participant(institute, full_name="Aziz English", language="en")
+        present_on(institute, person, 4)
+        certificates.issue(institute, organizer)
+        db.session.commit()
+        login(organizer)
+        url = f"/institutes/{institute.slug}/certificates/certificates.pdf"
+
+        waiting = client.get(url)
+        assert waiting.status_code == 202
+        assert '<meta http-equiv="refresh"' in waiting.get_data(as_text=True)
+        assert jobs.run_pending() == 1
+        ready = client.get(url)
+        assert ready.mimetype == "application/pdf"
+        assert "Aziz English" in pdf_words(ready.data)
+
+        certificates.revoke(certificates.valid_certificates(institute)[0], organizer)
+        db.session.commit()
+        assert client.get(url).status_code == 302, "no valid certificate: no stale PDF either"

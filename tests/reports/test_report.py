@@ -21,7 +21,8 @@ DAYS = [date(2027, 4, 12), date(2027, 4, 13), date(2027, 4, 14), date(2027, 4, 1
 
 @pytest.fixture
 def fixture(institute, organizer):
-    """Hand-made: 12 confirmed people in the institute, 6 in an earlier one of the same team.
+    """Hand-made: 12 confirmed people in the institute, 6 in an earlier one of the same
+    organization.
 
     p1-p5 took part before (same e-mail), p6's earlier e-mail was a decline (new), p7 is a
     confirmed name match (returning). Countries KZ 6, KG 5, TJ 1. Women p1-p7, men p8-p12.
@@ -69,6 +70,7 @@ def fixture(institute, organizer):
             )
         )
         people.append(person)
+    # What an organizer's confirmation stores: the decision and the shared person.
     db.session.add(
         ReturningMatch(
             invitee_id=people[6].id,
@@ -77,6 +79,7 @@ def fixture(institute, organizer):
             confirmed_at=utcnow(),
         )
     )
+    people[6].person_id = namesake.person_id
     factories.make_invitee(institute, full_name="Declined Person", rsvp_status=RsvpStatus.DECLINED)
     factories.make_invitee(
         institute,
@@ -115,8 +118,14 @@ def test_counts_match_the_hand_computed_fixture(institute, organizer, fixture):
 
 
 def test_an_unconfirmed_name_match_does_not_count_as_returning(institute, fixture):
+    from planner.organizations.models import Person
+
     match = db.session.scalars(select(ReturningMatch)).one()
     match.confirmed_at = None
+    own = Person(organization_id=institute.organization_id)  # not linked to the earlier one
+    db.session.add(own)
+    db.session.flush()
+    fixture["people"][6].person_id = own.id
     db.session.commit()
     report = building.build_report([institute], [institute, fixture["earlier"]])
     assert shown(report)["returning"] == {"new": "7", "returning": "5"}

@@ -1,4 +1,5 @@
-"""Returning participants: by e-mail, by name and nationality with confirmation, same team only."""
+"""Returning participants: by e-mail, by name and nationality with confirmation, within one
+organization only."""
 
 from datetime import date
 
@@ -45,7 +46,10 @@ def test_who_only_declined_before_is_new(institute, organizer):
     before = earlier_of(organizer)
     factories.make_invitee(before, email="no@example.org", rsvp_status=RsvpStatus.DECLINED)
     person = factories.make_invitee(institute, email="no@example.org")
-    assert returning.history_of(person) == []
+    # The history shows the decline (organizers see it), but it is no participation.
+    [record] = returning.history_of(person)
+    assert (record.rsvp, record.took_part) == (RsvpStatus.DECLINED, False)
+    assert building.returning_ids(institute) == set()
 
 
 def test_name_and_nationality_wait_for_an_organizers_confirmation(

@@ -5,6 +5,7 @@ import logging
 
 from planner.security.log_redaction import RedactingFilter
 from planner.security.redact import redact_log
+from tests.conftest import make_test_app
 
 TOKEN = "A" * 43
 
@@ -86,7 +87,9 @@ def test_every_logger_cleans_its_records_even_without_a_filter(app, caplog):
     assert "ValueError: could not load /feeds/[redacted].ics for [email]" in text
 
 
-def test_flask_exception_log_is_redacted(app, caplog):
+def test_flask_exception_log_is_redacted(database_url, _schema, caplog):
+    app = make_test_app(database_url)  # its own app: it gets a route no other test should see
+
     @app.get("/boom/r/<token>")
     def boom(token):
         raise RuntimeError("boom")
