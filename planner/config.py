@@ -38,6 +38,8 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         # Failed sign-ins per account, from any address (beside the per-address limit above).
         "LOGIN_ACCOUNT_RATE_LIMIT": _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
+        # The "forgot password" form answers no sooner than this, account or not.
+        "PASSWORD_RESET_MIN_SECONDS": float(_env("PASSWORD_RESET_MIN_SECONDS", "0.5")),
         # Reverse proxies in front of the app: their X-Forwarded-For/-Proto are trusted, so
         # rate limits count each client, not the proxy (0: served directly).
         "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),

@@ -112,6 +112,7 @@ def make_test_app(database_url: str, **overrides):
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "BASE_URL": "http://planner.test",
         "SERVER_NAME": None,
+        "PASSWORD_RESET_MIN_SECONDS": 0,  # tests/accounts/test_reset.py checks the wait
         # PDFs are rendered in the request unless a test runs the render worker itself
         # (tests/documents/test_render_jobs.py): no test needs a background process.
         "RENDER_INLINE": True,

@@ -9,17 +9,20 @@ reset links and revokes every session of the account (the caller then signs in t
 that used the link).
 """
 
+import time
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from planner.accounts.models import PasswordReset
+from planner.auth.addresses import normalize_email
 from planner.auth.models import Organizer
 from planner.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from planner.auth.services import AccountError, find_organizer, revoke_sessions
 from planner.db import utcnow
 from planner.extensions import db
+from planner.links import personal_url
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.security.tokens import hash_token, new_token
@@ -29,7 +32,7 @@ RESETS_PER_ACCOUNT_PER_HOUR = 3
 
 
 def reset_url(base_url: str, token: str) -> str:
-    return f"{base_url}/password/reset/{token}"
+    return personal_url("password/reset", token, base=base_url)
 
 
 def _recent_resets(organizer: Organizer) -> int:
@@ -50,9 +53,11 @@ def request_reset(email: str, base_url: str) -> PasswordReset | None:
     """
     organizer = find_organizer(email)
     if organizer is None or not organizer.active:
+        _same_work_as_a_reset(email, base_url)
         return None
     if _recent_resets(organizer) >= RESETS_PER_ACCOUNT_PER_HOUR:
         audit.record("organizer.password_reset_throttled", organizer=organizer)
+        _same_work_as_a_reset(email, base_url)
         return None
     token, now = new_token(), utcnow()
     reset = PasswordReset(
@@ -81,6 +86,33 @@ def request_reset(email: str, base_url: str) -> PasswordReset | None:
     )
     audit.record("organizer.password_reset_requested", organizer=organizer, obj=reset)
     return reset
+
+
+def _same_work_as_a_reset(email: str, base_url: str) -> None:
+    """What a reset costs before its rows are written (a token, its hash, the e-mail
+    rendered), done and thrown away, so that an address without an account is not answered
+    visibly sooner. The view also answers no sooner than ``PASSWORD_RESET_MIN_SECONDS``."""
+    token = new_token()
+    hash_token(token)
+    stand_in = Organizer(email=normalize_email(email)[:254], name="")
+    render_email(
+        "accounts/email/password_reset",
+        "en",
+        organizer=stand_in,
+        url=reset_url(base_url, token),
+        minutes=int(RESET_LIFETIME.total_seconds() // 60),
+    )
+
+
+def answer_no_sooner(started: float, seconds: float) -> None:
+    """Wait until ``seconds`` have passed since ``started`` (time.monotonic()): both answers
+    of the reset form then take at least that long, whatever work each did."""
+    remaining = seconds - (time.monotonic() - started)
+    if remaining > 0:
+        _sleep(remaining)
+
+
+_sleep = time.sleep  # tests replace it
 
 
 def find_reset(token: str) -> PasswordReset | None:

@@ -21,6 +21,7 @@ from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.access import ensure_writable
 from planner.institutes.models import Institute
+from planner.links import personal_url
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.security.tokens import hash_token, new_token
@@ -29,7 +30,7 @@ INVITATION_LIFETIME = timedelta(days=7)
 
 
 def join_url(base_url: str, token: str) -> str:
-    return f"{base_url}/join/{token}"
+    return personal_url("join", token, base=base_url)
 
 
 def invite_colleague(

@@ -1,5 +1,7 @@
 """Pages of the password reset (/password/...) and of team invitations (/join/<token>)."""
 
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -64,10 +66,13 @@ def _sign_in(organizer) -> None:
 @limiter.limit(_reset_limit, methods=["POST"])
 @limiter.limit(_reset_limit, methods=["POST"], key_func=_typed_address)
 def forgot_password():
+    started = time.monotonic()
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         reset.request_reset(form.email.data, _base_url())
         db.session.commit()
+        # No quicker for an address without an account (no timing side channel).
+        reset.answer_no_sooner(started, current_app.config["PASSWORD_RESET_MIN_SECONDS"])
         # The same answer whether or not an account has this address.
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200

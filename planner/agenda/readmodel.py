@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import g, has_request_context
-from sqlalchemy import event, exists, func, select
+from sqlalchemy import event, exists, func, inspect, select
 from sqlalchemy.orm import Session as OrmSession
 
 from planner.agenda.models import (
@@ -149,12 +149,35 @@ def load_program(institute: Institute, *, viewer: Invitee | None = None) -> Prog
     return _load(institute, viewer)
 
 
+# What the program reads of an invitee (the naming rule and the name): a change to one of
+# them changes the program of every session the person facilitates.
+NAMING_ATTRIBUTES = (
+    "full_name",
+    "consent_to_list",
+    "consent_named_facilitator",
+    "removed_at",
+    "rsvp_status",
+)
+
+
 def _pending_program_change() -> bool:
     session = db.session
     return any(
         isinstance(obj, Session | Room | SessionFacilitator | BreakoutAssignment)
         for obj in (*session.new, *session.dirty, *session.deleted)
-    )
+    ) or any(_naming_changed(obj) for obj in session.dirty)
+
+
+def _naming_changed(obj) -> bool:
+    if not isinstance(obj, Invitee):
+        return False
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in NAMING_ATTRIBUTES)
+
+
+def _facilitates(session: OrmSession, invitee: Invitee) -> bool:
+    query = select(SessionFacilitator.id).where(SessionFacilitator.invitee_id == invitee.id)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _load(institute: Institute, viewer: Invitee | None) -> Program:
@@ -276,6 +299,12 @@ def _raise_version_on_program_change(session: OrmSession, flush_context, instanc
             owner = obj.session or session.get(Session, obj.session_id)
             if owner is not None:
                 institute_ids.add(owner.institute_id)
+    for obj in session.dirty:
+        # A facilitator's consent, name or answer changes who may be named where.
+        if _naming_changed(obj) and obj.institute_id not in institute_ids:
+            with session.no_autoflush:
+                if _facilitates(session, obj):
+                    institute_ids.add(obj.institute_id)
     institute_ids.discard(None)
     for institute_id in institute_ids:
         institute = session.get(Institute, institute_id)

@@ -11,10 +11,8 @@ planner/agenda/program.py and is re-exported here.
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
 from uuid import uuid4
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select
@@ -43,6 +41,7 @@ from planner.extensions import db
 from planner.formatting import format_day
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
+from planner.links import base_host
 from planner.security import audit
 
 __all__ = [
@@ -242,8 +241,7 @@ def _facilitators_of(institute: Institute, ids: Iterable[int]) -> list[Invitee]:
 
 def new_uid() -> str:
     """A calendar UID, set once when the session is created and never regenerated."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "planner.invalid"
-    return f"session-{uuid4()}@{host}"
+    return f"session-{uuid4()}@{base_host()}"
 
 
 def _validated(institute: Institute, data: SessionData) -> tuple[Room | None, list[Invitee]]:

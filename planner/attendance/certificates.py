@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from planner.attendance.models import Certificate, CertificateSettings
@@ -14,6 +13,7 @@ from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
+from planner.links import personal_url
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 
@@ -155,7 +155,7 @@ def serial_label(certificate: Certificate, settings: CertificateSettings | None 
 
 
 def verify_url(certificate: Certificate) -> str:
-    return f"{current_app.config['BASE_URL']}/verify/{certificate.code}"
+    return personal_url("verify", certificate.code)
 
 
 def valid_certificates(institute: Institute) -> list[Certificate]:
@@ -217,20 +217,27 @@ class Verification:
     institute: str
     start: date
     end: date
+    # The holder's personal data were deleted under the retention policy: the name can no
+    # longer be confirmed (the page says so instead of showing a placeholder as a name).
+    purged: bool = False
 
 
 def verification(code: str) -> Verification | None:
     """What the public verification page shows: name, institute and dates only; a revoked
-    certificate shows only that it is not valid."""
+    certificate shows only that it is not valid. After the institute's personal data were
+    purged, a certificate still verifies (it was issued and not revoked) but without a
+    name: the record of it was deleted, and the page says so."""
     certificate = by_code(code)
     if certificate is None or certificate.invitee.removed_at is not None:
         return None
     institute = certificate.institute
     valid = certificate.revoked_at is None
+    purged = institute.personal_data_purged_at is not None
     return Verification(
         valid=valid,
-        name=certificate.invitee.full_name if valid else "",
+        name=certificate.invitee.full_name if valid and not purged else "",
         institute=institute.title,
         start=institute.start_date,
         end=institute.end_date,
+        purged=purged,
     )

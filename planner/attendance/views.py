@@ -176,50 +176,34 @@ def overview(institute):
     )
 
 
-def _sheet(institute, *, title: str, day: date, rows, filename: str) -> Response:
-    locale = _working_locale(institute)
-    with force_locale(locale):
+@bp.get(f"{ORG}/attendance/sheets/<day>.pdf", endpoint="day_sheet")
+@bp.get(f"{ORG}/attendance/sheets/sessions/<int:session_id>.pdf", endpoint="session_sheet")
+@institute_view()
+def sign_in_sheet(institute, day: str | None = None, session_id: int | None = None):
+    """The printable sign-in sheet of a day of the institute, or of one session (a breakout
+    group), in the institute's working language."""
+    if session_id is not None:
+        session = services.session_of(institute, session_id) or abort(404)
+        title, when, name = session.title, session.starts_local.date(), f"session-{session.id}"
+    else:
+        try:
+            when = date.fromisoformat(day)
+        except ValueError:
+            abort(404)
+        if when not in institute.days:
+            abort(404)
+        session, title, name = None, institute.title, when.isoformat()
+    with force_locale(_working_locale(institute)):
         pdf = render.render_pdf(
             "signin_sheet.html",
             paper=render.paper_of(request.args.get("paper")),
             institute=institute,
             title=title,
-            day=day,
-            rows=rows,
+            day=when,
+            rows=services.sheet_rows(institute, session),
             data={"institute": institute},
         )
-    return _pdf(pdf, filename)
-
-
-@bp.get(f"{ORG}/attendance/sheets/<day>.pdf")
-@institute_view()
-def day_sheet(institute, day: str):
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        abort(404)
-    if when not in institute.days:
-        abort(404)
-    return _sheet(
-        institute,
-        title=institute.title,
-        day=when,
-        rows=services.sheet_rows(institute),
-        filename=f"sign-in-{institute.slug}-{when.isoformat()}.pdf",
-    )
-
-
-@bp.get(f"{ORG}/attendance/sheets/sessions/<int:session_id>.pdf")
-@institute_view()
-def session_sheet(institute, session_id: int):
-    session = services.session_of(institute, session_id) or abort(404)
-    return _sheet(
-        institute,
-        title=session.title,
-        day=session.starts_local.date(),
-        rows=services.sheet_rows(institute, session),
-        filename=f"sign-in-{institute.slug}-session-{session.id}.pdf",
-    )
+    return _pdf(pdf, f"sign-in-{institute.slug}-{name}.pdf")
 
 
 # --- certificates --------------------------------------------------------------------------
@@ -269,29 +253,20 @@ def issue_certificates(institute):
     return redirect(url_for("attendance.certificate_list", slug=institute.slug))
 
 
-@bp.post(f"{ORG}/certificates/<int:certificate_id>/revoke")
+@bp.post(f"{ORG}/certificates/<int:certificate_id>/revoke", endpoint="revoke_certificate")
+@bp.post(f"{ORG}/certificates/<int:certificate_id>/restore", endpoint="restore_certificate")
 @institute_view("editor")
-def revoke_certificate(institute, certificate_id: int):
+def revoke_or_restore_certificate(institute, certificate_id: int):
     certificate = certificates.certificate_of(institute, certificate_id) or abort(404)
-    certificates.revoke(certificate, current_user)
+    serial = certificates.serial_label(certificate)
+    if request.endpoint == "attendance.revoke_certificate":
+        certificates.revoke(certificate, current_user)
+        message, category = _("Certificate %(serial)s is revoked.", serial=serial), "info"
+    else:
+        certificates.restore(certificate, current_user)
+        message, category = _("Certificate %(serial)s is valid again.", serial=serial), "success"
     db.session.commit()
-    flash(
-        _("Certificate %(serial)s is revoked.", serial=certificates.serial_label(certificate)),
-        "info",
-    )
-    return redirect(url_for("attendance.certificate_list", slug=institute.slug))
-
-
-@bp.post(f"{ORG}/certificates/<int:certificate_id>/restore")
-@institute_view("editor")
-def restore_certificate(institute, certificate_id: int):
-    certificate = certificates.certificate_of(institute, certificate_id) or abort(404)
-    certificates.restore(certificate, current_user)
-    db.session.commit()
-    flash(
-        _("Certificate %(serial)s is valid again.", serial=certificates.serial_label(certificate)),
-        "success",
-    )
+    flash(message, category)
     return redirect(url_for("attendance.certificate_list", slug=institute.slug))
 
 

@@ -2,6 +2,7 @@
 read back by the import as it is (the import removes the formula guard)."""
 
 from planner.institutes.models import Institute
+from planner.invitations import profile_columns
 from planner.invitations.models import Invitee
 from planner.security.csvsafe import csv_filename, csv_text
 
@@ -24,10 +25,16 @@ COLUMNS = (
 
 
 def invitees_csv(institute: Institute, invitees: list[Invitee]) -> str:
-    """UTF-8 with BOM, separated by the one CSV separator of all exports."""
+    """UTF-8 with BOM, separated by the one CSV separator of all exports. The reporting
+    profile comes last (an age group, never a date of birth)."""
+    profiles = profile_columns.profiles_of([invitee.id for invitee in invitees])
     return csv_text(
-        [name for name, _ in COLUMNS],
-        ([value(invitee) or "" for _, value in COLUMNS] for invitee in invitees),
+        [name for name, _ in COLUMNS] + list(profile_columns.EXPORT_HEADERS),
+        (
+            [value(invitee) or "" for _, value in COLUMNS]
+            + profile_columns.export_cells(invitee, profiles.get(invitee.id))
+            for invitee in invitees
+        ),
     )
 
 

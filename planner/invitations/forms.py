@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 
 from planner.formatting import country_choices, language_choices
+from planner.invitations import profile_columns
 from planner.invitations.models import InviteeRole, RsvpStatus
 
 ROLE_LABELS = {
@@ -165,6 +166,11 @@ class ImportForm(FlaskForm):
     )
 
 
+# Organizer-only labels, kept out of this invitee-facing module's catalog.
+PROFILE_LABELS = profile_columns.LABELS
+CELL = [Optional(), Length(max=400)]
+
+
 class ImportCorrectionForm(FlaskForm):
     """One row of an import corrected (or skipped, or taken back) in the preview."""
 
@@ -188,6 +194,13 @@ class ImportCorrectionForm(FlaskForm):
     role = StringField(_l("Role"), validators=[Optional(), Length(max=400)])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=400)])
     passport_expiry = StringField(_l("Passport expiry"), validators=[Optional(), Length(max=400)])
+    gender = StringField(PROFILE_LABELS["gender"], validators=CELL)
+    age_group = StringField(PROFILE_LABELS["age_group"], validators=CELL)
+    date_of_birth = StringField(
+        PROFILE_LABELS["date_of_birth"], validators=[Optional(), Length(max=400)]
+    )
+    setting = StringField(PROFILE_LABELS["setting"], validators=CELL)
+    sector = StringField(PROFILE_LABELS["sector"], validators=CELL)
 
 
 class RsvpForm(FlaskForm):

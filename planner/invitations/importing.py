@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.institutes.models import Institute
-from planner.invitations import normalize
+from planner.invitations import normalize, profile_columns
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 from planner.invitations.services import add_history, normalize_email
 from planner.security import audit
@@ -60,9 +60,13 @@ FIELDS = (
     "language",
     "passport_expiry",
 )
+# Every column the sheet may have: the invitee's, then the reporting profile's.
+COLUMNS = FIELDS + profile_columns.COLUMNS
+# Columns stored on the invitee itself (the profile's are saved beside it).
+INVITEE_COLUMNS = (*FIELDS, "date_of_birth")
 REQUIRED = ("full_name", "email")
 # What a re-import may change of a person found by e-mail.
-COMPARED = tuple(name for name in FIELDS if name != "email")
+COMPARED = tuple(name for name in INVITEE_COLUMNS if name != "email")
 # Text fields checked against the length of their column before the preview says "imported".
 LENGTH_CHECKED = ("full_name", "passport_name", "email", "phone", "organization")
 # A correction typed in the preview is at most this long (the column check still applies).
@@ -79,7 +83,10 @@ FIELD_LABELS = {
     "role": _l("Role"),
     "language": _l("Language"),
     "passport_expiry": _l("Passport expiry"),
+    **{name: profile_columns.LABELS[name] for name in profile_columns.COLUMNS},
 }
+# Labels of what a re-import may change (a self-described gender has no column of its own).
+CHANGE_LABELS = {**FIELD_LABELS, "gender_text": profile_columns.LABELS["gender_text"]}
 
 # Headers of the downloadable template: English and Russian, both read back by map_headers.
 TEMPLATE_HEADERS = {
@@ -93,6 +100,7 @@ TEMPLATE_HEADERS = {
     "role": "Role / Роль",
     "language": "Language / Язык",
     "passport_expiry": "Passport expiry / Срок действия паспорта",
+    **profile_columns.TEMPLATE_HEADERS,
 }
 
 # Header names in English and Russian, compared casefolded; "ФИО / Full name" matches either.
@@ -121,6 +129,7 @@ HEADER_NAMES = {
         "паспорт действителен до",
         "паспорт до",
     ),
+    **profile_columns.HEADER_NAMES,
 }
 
 
@@ -445,7 +454,7 @@ def read_rows(raw: bytes) -> tuple[str, str, dict[str, str], list[str], list[Imp
     rows = []
     # csv.reader counts physical lines; a quoted cell may span lines, so number by record.
     for offset, record in enumerate(records[1:], start=2):
-        values = {name: "" for name in FIELDS}
+        values = dict.fromkeys(COLUMNS, "")
         for index, cell in enumerate(record):
             if index in by_index:
                 values[by_index[index]] = unguard(cell.strip())
@@ -466,7 +475,7 @@ def column_length(name: str) -> int:
 def _check_row(row: ImportRow, institute: Institute, default_language: str) -> None:
     v = row.values
     errors, cleaned = row.errors, row.cleaned
-    row.filled = {name for name in FIELDS if v[name].strip()}
+    row.filled = {name for name in COLUMNS if v[name].strip()}
     name = " ".join(v["full_name"].split())
     if not name:
         errors.append(_l("The full name is missing."))
@@ -535,6 +544,7 @@ def _check_row(row: ImportRow, institute: Institute, default_language: str) -> N
     cleaned["passport_expiry"] = expiry
     cleaned["phone"] = " ".join(v["phone"].split())
     cleaned["organization"] = " ".join(v["organization"].split())
+    profile_columns.check_cells(v, institute, cleaned, errors, row.warnings)
 
     for name_ in LENGTH_CHECKED:
         limit = column_length(name_)
@@ -548,7 +558,7 @@ def _check_row(row: ImportRow, institute: Institute, default_language: str) -> N
             )
 
 
-def _compare(row: ImportRow, invitee: Invitee, columns: dict[str, str]) -> None:
+def _compare(row: ImportRow, invitee: Invitee, columns: dict[str, str], profile=None) -> None:
     """The changes the row makes to a stored person: only columns the sheet has, and only
     cells with a value (an empty cell keeps what is stored)."""
     row.invitee_id = invitee.id
@@ -558,6 +568,11 @@ def _compare(row: ImportRow, invitee: Invitee, columns: dict[str, str]) -> None:
         new, old = row.cleaned[name], getattr(invitee, name)
         if new != old and not (new in ("", None) and old in ("", None)):
             row.changes.append(Change(name, old, new))
+    filled = row.filled & set(columns)
+    for name, old, new in profile_columns.changes(
+        row.cleaned, filled, invitee, profile, row.warnings
+    ):
+        row.changes.append(Change(name, old, new))
 
 
 def check_rows(
@@ -578,6 +593,9 @@ def check_rows(
             select(Invitee).where(Invitee.institute_id == institute.id)
         )
     }
+    profiles = {}
+    if set(profile_columns.PROFILE_FIELDS) & set(columns):
+        profiles = profile_columns.profiles_of([invitee.id for invitee in stored.values()])
     first_seen: dict[str, int] = {}
     named: set[str] = set()
     for row in rows:
@@ -597,7 +615,7 @@ def check_rows(
                 _l("An invitee with this e-mail was removed from the list; it is not changed.")
             )
         elif invitee is not None and not row.errors:
-            _compare(row, invitee, columns)
+            _compare(row, invitee, columns, profiles.get(invitee.id))
     _recognise_returning(institute, rows)
     return [
         MissingPerson(invitee.id, invitee.full_name, invitee.email)
@@ -628,7 +646,7 @@ def apply_corrections(rows: list[ImportRow], corrections: dict) -> None:
         if not isinstance(fix, dict):
             continue
         for name, value in fix.items():
-            if name in FIELDS and isinstance(value, str):
+            if name in COLUMNS and isinstance(value, str):
                 row.values[name] = value.strip()[:MAX_CORRECTION_CHARS]
                 row.corrected = True
                 row.empty = False
@@ -664,20 +682,27 @@ def save_rows(institute: Institute, import_preview: ImportPreview, by) -> Import
             )
         )
     }
-    for row in import_preview.new_rows:
-        invitee = Invitee(institute=institute, rsvp_status=RsvpStatus.DRAFT, **row.cleaned)
+    new_rows = import_preview.new_rows
+    for row in new_rows:
+        own = {name: row.cleaned[name] for name in INVITEE_COLUMNS}
+        invitee = Invitee(institute=institute, rsvp_status=RsvpStatus.DRAFT, **own)
         db.session.add(invitee)
         added.append(invitee)
     for row in changed_rows:
         invitee = stored[row.invitee_id]
         for change in row.changes:
-            setattr(invitee, change.field, change.new)
+            if change.field in INVITEE_COLUMNS:
+                setattr(invitee, change.field, change.new)
         updated.append((invitee, row.changes))
     db.session.flush()
+    for row, invitee in zip(new_rows, added, strict=True):
+        profile_columns.save(invitee, row.cleaned, profile_columns.filled_fields(row.filled))
+    for row, (invitee, changes) in zip(changed_rows, updated, strict=True):
+        profile_columns.save(invitee, row.cleaned, {c.field for c in changes})
     for invitee in added:
         add_history(invitee, "record", None, "imported", organizer=by)
     for invitee, changes in updated:
-        note = ", ".join(str(FIELD_LABELS[c.field]) for c in changes)
+        note = ", ".join(str(CHANGE_LABELS[c.field]) for c in changes)
         add_history(invitee, "record", None, "import_updated", organizer=by, note=note)
     if updated:
         institute.touch()  # the cached booklet lists names

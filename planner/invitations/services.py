@@ -28,6 +28,7 @@ from planner.invitations.models import (
     search_key,
 )
 from planner.invitations.sessions import end_sessions_of
+from planner.links import personal_url
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.security.tokens import hash_token, new_token
@@ -331,7 +332,7 @@ def link_expiry(institute: Institute) -> datetime:
 
 def link_url(base_url: str, token: str) -> str:
     """The invitee's address, always from the configured base URL, never the Host header."""
-    return f"{base_url.rstrip('/')}/r/{token}"
+    return personal_url("r", token, base=base_url)
 
 
 def _revoke_rsvp_links(invitee_ids: list[int]) -> None:

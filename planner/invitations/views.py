@@ -531,7 +531,7 @@ def import_correct(institute):
         number = form.row.data
         fix = dict(importing.load_corrections(_upload_dir(), data["id"]).get(str(number), {}))
         if form.action.data == "correct":
-            fix = {name: (getattr(form, name).data or "") for name in importing.FIELDS}
+            fix = {name: (getattr(form, name).data or "") for name in importing.COLUMNS}
         fix["skip"] = form.action.data == "skip"
         importing.store_correction(_upload_dir(), data["id"], number, fix)
         return redirect(
@@ -552,6 +552,8 @@ def _render_preview(institute, result, status: int = 200, correction=None):
         confirm=ConfirmForm(),
         correction=correction,
         field_labels=importing.FIELD_LABELS,
+        change_labels=importing.CHANGE_LABELS,
+        profile_labels=importing.profile_columns.VALUE_LABELS,
     ), status
 
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
-from flask import current_app, g
+from flask import g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -30,6 +30,7 @@ from planner.invitations.services import (
     link_url,
     mail_locale,
 )
+from planner.links import absolute_url
 from planner.mail.services import queue_email, render_email
 from planner.messages.models import (
     MessageTemplate,
@@ -459,4 +460,4 @@ def custom_email(
 
 
 def me_url() -> str:
-    return current_app.config["BASE_URL"] + "/me/"
+    return absolute_url("me/")

@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from planner.db import utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
+from planner.links import personal_url
 from planner.mail.services import queue_email, render_email
 from planner.reports.models import FollowUp, FollowUpSettings
 from planner.security import audit
@@ -48,7 +48,7 @@ def due_on(institute: Institute) -> date:
 
 
 def link_url(token: str) -> str:
-    return f"{current_app.config['BASE_URL']}/r/{token}/follow-up"
+    return personal_url("r", token, "/follow-up")
 
 
 def send(institute: Institute, *, today: date, organizer=None) -> int:

@@ -3,7 +3,6 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 from flask import current_app
@@ -16,6 +15,7 @@ from planner.extensions import db
 from planner.formatting import format_day, format_local, format_moment
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus, StatusChange
+from planner.links import base_host
 from planner.mail.services import queue_email, render_email
 from planner.security import audit
 from planner.travel.models import (
@@ -52,7 +52,7 @@ class VisaTransitionError(ValueError):
 
 
 def _host() -> str:
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "planner.invalid"
+    return base_host()
 
 
 def new_uid(kind: str) -> str:

@@ -8,6 +8,7 @@ from planner.agenda.models import Session, SessionKind
 from planner.agenda.readmodel import load_program
 from planner.calendar import services as calendar_services
 from planner.extensions import db
+from planner.invitations.models import Invitee
 from tests import factories
 from tests.agenda.factories import (
     make_facilitator,
@@ -143,3 +144,36 @@ def _leg_data():
         border_crossing="",
         needs_pickup=False,
     )
+
+
+def test_a_facilitators_consent_changed_mid_request_is_read_at_once(app, published):
+    before = published.data_version
+    with app.test_request_context("/"):
+        rania = load_program(published).sessions[0].facilitators[0]
+        assert rania.public
+        person = db.session.get(Invitee, rania.invitee_id)
+
+        person.consent_named_facilitator = False  # not flushed yet
+
+        [again] = load_program(published).sessions[0].facilitators
+        assert not again.public
+        assert not load_program(published).sessions[1].facilitators[0].public
+    db.session.commit()
+    assert published.data_version == before + 1  # the public page and feeds follow
+
+
+def test_a_change_to_someone_who_facilitates_nothing_keeps_the_version(app, published):
+    before = published.data_version
+    other = factories.make_invitee(published)
+    db.session.commit()
+    before = published.data_version
+    with app.test_request_context("/"):
+        load_program(published)
+        other.consent_named_facilitator = True
+        assert all(
+            f.invitee_id != other.id
+            for s in load_program(published).sessions
+            for f in s.facilitators
+        )
+    db.session.commit()
+    assert published.data_version == before

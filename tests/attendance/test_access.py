@@ -1,17 +1,16 @@
 """Who may open each attendance, certificate, report and profile route."""
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
 from planner.agenda.models import SessionKind
 from planner.attendance import certificates, services
-from planner.auth.models import TeamRole
 from planner.extensions import db
 from planner.invitations.models import RsvpStatus
 from tests import factories
 from tests.agenda.factories import make_session
+from tests.plugins import access_matrix as matrix
 
 # (endpoint, method, path below /institutes/<slug>, role needed)
 ORGANIZER_ROUTES = [
@@ -58,21 +57,6 @@ PUBLIC_ROUTES = [
     ("reports.follow_up", "POST", "/r/{token}/follow-up"),
 ]
 ENDPOINTS = {r[0] for r in ORGANIZER_ROUTES + INVITEE_ROUTES + ACCOUNT_ROUTES + PUBLIC_ROUTES}
-RANK = {"viewer": 0, "editor": 1, "owner": 2}
-
-
-@dataclass
-class World:
-    institute: object
-    ids: dict
-    foreign_ids: dict
-    members: dict
-    outsider: object
-    invitee: object
-    other_invitee: object
-
-    def url(self, path: str, ids: dict | None = None) -> str:
-        return f"/institutes/{self.institute.slug}/" + path.format(**(ids or self.ids))
 
 
 def _objects(institute, owner) -> tuple[dict, object]:
@@ -101,26 +85,7 @@ def _objects(institute, owner) -> tuple[dict, object]:
 
 @pytest.fixture
 def world(institute, organizer):
-    ids, person = _objects(institute, organizer)
-    members = {"owner": organizer}
-    for role in ("editor", "viewer"):
-        members[role] = factories.make_organizer()
-        factories.add_member(institute, members[role], TeamRole(role))
-    outsider = factories.make_organizer()
-    elsewhere = factories.make_institute(owner=outsider)
-    foreign_ids, _ = _objects(elsewhere, outsider)
-    other = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED)
-    return World(institute, ids, foreign_ids, members, outsider, person, other)
-
-
-def call(client, method, url):
-    return client.open(url, method=method, data={})
-
-
-def statuses(client, world, ids=None) -> dict[tuple[str, str], int]:
-    return {
-        (e, m): call(client, m, world.url(p, ids)).status_code for e, m, p, _ in ORGANIZER_ROUTES
-    }
+    return matrix.build_world(institute, organizer, _objects)
 
 
 def test_every_route_of_these_packages_is_covered(app):
@@ -129,56 +94,43 @@ def test_every_route_of_these_packages_is_covered(app):
 
 
 def test_anonymous_is_sent_to_sign_in_everywhere(client, world):
-    for e, m, p, _ in ORGANIZER_ROUTES:
-        response = call(client, m, world.url(p))
-        assert response.status_code == 302 and "/login" in response.headers["Location"], e
+    assert matrix.anonymous_not_sent_to_sign_in(client, world, ORGANIZER_ROUTES) == []
     for e, m, p in ACCOUNT_ROUTES:
-        response = call(client, m, p)
+        response = matrix.call(client, m, p)
         assert response.status_code == 302 and "/login" in response.headers["Location"], e
 
 
 def test_organizer_of_another_institute_gets_404_everywhere(client, login, world):
     login(world.outsider)
-    assert set(statuses(client, world).values()) == {404}
+    assert set(matrix.statuses(client, world, ORGANIZER_ROUTES).values()) == {404}
 
 
-@pytest.mark.parametrize("role", ["viewer", "editor", "owner"])
+@pytest.mark.parametrize("role", matrix.ROLES)
 def test_each_role_may_do_what_it_needs_and_no_more(client, login, world, role):
     login(world.members[role])
 
-    got = statuses(client, world)
+    got = matrix.statuses(client, world, ORGANIZER_ROUTES)
 
-    needed = {(e, m): n for e, m, _, n in ORGANIZER_ROUTES}
-    wrong = {
-        route: status
-        for route, status in got.items()
-        if (status == 403) != (RANK[role] < RANK[needed[route]]) or status in (404, 500)
-    }
-    assert wrong == {}
+    assert matrix.wrong_for_role(got, ORGANIZER_ROUTES, role) == {}
 
 
 def test_an_object_of_another_institute_is_404_in_this_ones_address(client, login, world):
     login(world.members["owner"])
 
-    got = statuses(client, world, world.foreign_ids)
-
-    with_ids = {(e, m) for e, m, p, _ in ORGANIZER_ROUTES if "{" in p}
-    assert {route: got[route] for route in with_ids} == dict.fromkeys(with_ids, 404)
+    assert matrix.foreign_objects_not_404(client, world, ORGANIZER_ROUTES) == {}
 
 
 @pytest.mark.parametrize(("endpoint", "method", "path"), INVITEE_ROUTES)
 def test_invitee_pages_are_404_without_an_invitee_session(
     client, login, world, endpoint, method, path
 ):
-    assert call(client, method, path).status_code == 404
-    login(world.members["owner"])  # an organizer is no invitee
-    assert call(client, method, path).status_code == 404
+    assert matrix.without_an_invitee_session(client, login, world, method, path) == (404, 404)
 
 
 @pytest.mark.parametrize(("endpoint", "method", "path"), INVITEE_ROUTES)
 def test_invitee_pages_open_for_the_invitee(invitee_login, world, endpoint, method, path):
     client = invitee_login(world.invitee)
-    assert call(client, method, path).status_code in (200, 302)
+    assert matrix.call(client, method, path).status_code in (200, 302)
 
 
 def test_another_invitee_never_gets_this_ones_certificate(invitee_login, world):
@@ -189,7 +141,7 @@ def test_another_invitee_never_gets_this_ones_certificate(invitee_login, world):
 def test_account_reports_open_for_any_organizer(client, login, world):
     login(world.outsider)
     for e, m, p in ACCOUNT_ROUTES:
-        response = call(client, m, p)
+        response = matrix.call(client, m, p)
         assert response.status_code == 200, e
     page = client.get("/reports/").get_data(as_text=True)
     assert world.institute.title not in page
@@ -207,5 +159,5 @@ def test_a_follow_up_link_opens_only_with_its_own_token(client, world):
     followup.send(world.institute, today=date(2028, 1, 1))
     db.session.commit()
     for _e, method, path in PUBLIC_ROUTES[1:]:
-        assert call(client, method, path.format(token="A" * 43)).status_code == 404
-        assert call(client, method, path.format(token="short")).status_code == 404
+        assert matrix.call(client, method, path.format(token="A" * 43)).status_code == 404
+        assert matrix.call(client, method, path.format(token="short")).status_code == 404

@@ -110,6 +110,31 @@ def test_a_revoked_certificate_no_longer_verifies(client, login, institute, orga
     assert db.session.scalars(select(Certificate)).all() == [certificate]
 
 
+def test_after_retention_the_certificate_verifies_without_a_name(client, institute, organizer):
+    from planner.retention import purge_institute
+
+    kept = participant(institute, full_name="Гульнара Ахмедова", email="g@example.org")
+    revoked = participant(institute, full_name="Тимур Отозванный")
+    for person in (kept, revoked):
+        present_on(institute, person, 4)
+    first, second = sorted(certificates.issue(institute, organizer), key=lambda c: c.serial)
+    certificates.revoke(second if second.invitee_id == revoked.id else first, organizer)
+    purge_institute(institute)
+    db.session.commit()
+    valid = first if first.invitee_id == kept.id else second
+
+    page = client.get(f"/verify/{valid.code}")
+
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "This certificate is valid." in text and institute.title in text
+    assert "deleted under the data retention policy" in text
+    assert "Гульнара" not in text and "—</dd>" not in text and "removed-" not in text
+    gone = client.get(f"/verify/{(second if valid is first else first).code}")
+    assert "revoked" in gone.get_data(as_text=True)
+    assert "retention" not in gone.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("code", ["nope", "x" * 40, "%00"])
 def test_unknown_codes_are_404(client, db, code):
     assert client.get(f"/verify/{code}").status_code == 404

@@ -380,8 +380,10 @@ def test_the_template_has_every_column_in_english_and_russian(owner_client, inst
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     preview = importing.preview(institute, response.get_data())
-    assert set(preview.columns) == set(importing.FIELDS)
+    assert set(preview.columns) == set(importing.COLUMNS)
     assert "ФИО" in preview.columns["full_name"] and "Full name" in preview.columns["full_name"]
+    assert "Пол" in preview.columns["gender"] and "Gender" in preview.columns["gender"]
+    assert "Сфера" in preview.columns["sector"] and "Возраст" in preview.columns["age_group"]
     assert preview.rows == []
 
 

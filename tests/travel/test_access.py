@@ -1,13 +1,11 @@
 """Who may open each travel route: anonymous, another institute's team, each role, invitees."""
 
-from dataclasses import dataclass
-
 import pytest
 
-from planner.auth.models import TeamRole
 from planner.invitations.models import RsvpStatus
 from planner.travel.models import VisaStatus
 from tests import factories
+from tests.plugins import access_matrix as matrix
 from tests.travel.factories import make_case, make_hotel, make_leg, make_room, make_rule
 
 # (endpoint, method, path below /institutes/<slug>, role needed)
@@ -64,7 +62,6 @@ INVITEE_ROUTES = [
     ("travel.me.request_letter", "POST", "/me/travel/visa-letter"),
 ]
 ENDPOINTS = {r[0] for r in ORGANIZER_ROUTES} | {r[0] for r in INVITEE_ROUTES}
-RANK = {"viewer": 0, "editor": 1, "owner": 2}
 # Deletions run last, the hotel (with its rooms) after the room.
 LAST = [
     "travel.legs.delete_leg",
@@ -74,21 +71,7 @@ LAST = [
 ]
 
 
-@dataclass
-class World:
-    institute: object
-    ids: dict
-    foreign_ids: dict
-    members: dict
-    outsider: object
-    invitee: object
-    other_invitee: object
-
-    def url(self, path: str, ids: dict | None = None) -> str:
-        return f"/institutes/{self.institute.slug}/" + path.format(**(ids or self.ids))
-
-
-def _objects(institute) -> tuple[dict, object]:
+def _objects(institute, owner=None) -> tuple[dict, object]:
     person = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED)
     hotel = make_hotel(institute)
     ids = {
@@ -104,20 +87,7 @@ def _objects(institute) -> tuple[dict, object]:
 
 @pytest.fixture
 def world(institute, organizer):
-    ids, person = _objects(institute)
-    members = {"owner": organizer}
-    for role in ("editor", "viewer"):
-        members[role] = factories.make_organizer()
-        factories.add_member(institute, members[role], TeamRole(role))
-    outsider = factories.make_organizer()
-    elsewhere = factories.make_institute(owner=outsider)
-    foreign_ids, _ = _objects(elsewhere)
-    other = factories.make_invitee(institute, rsvp_status=RsvpStatus.CONFIRMED)
-    return World(institute, ids, foreign_ids, members, outsider, person, other)
-
-
-def call(client, method, url):
-    return client.open(url, method=method, data={})
+    return matrix.build_world(institute, organizer, _objects)
 
 
 def test_every_travel_route_is_covered(app):
@@ -125,61 +95,41 @@ def test_every_travel_route_is_covered(app):
     assert {e for e in routes if e.startswith("travel.")} == ENDPOINTS
 
 
-def statuses(client, world, ids=None) -> dict[tuple[str, str], int]:
-    """The status of every organizer route, deletions last so the objects exist until then."""
-    routes = sorted(ORGANIZER_ROUTES, key=lambda r: LAST.index(r[0]) if r[0] in LAST else -1)
-    return {(e, m): call(client, m, world.url(p, ids)).status_code for e, m, p, _ in routes}
-
-
 def test_anonymous_is_sent_to_sign_in_everywhere(client, world):
-    for e, m, p, _ in ORGANIZER_ROUTES:
-        response = call(client, m, world.url(p))
-        assert response.status_code == 302 and "/login" in response.headers["Location"], e
+    assert matrix.anonymous_not_sent_to_sign_in(client, world, ORGANIZER_ROUTES) == []
 
 
 def test_organizer_of_another_institute_gets_404_everywhere(client, login, world):
     login(world.outsider)
-    assert set(statuses(client, world).values()) == {404}
+    assert set(matrix.statuses(client, world, ORGANIZER_ROUTES, last=LAST).values()) == {404}
 
 
-@pytest.mark.parametrize("role", ["viewer", "editor", "owner"])
+@pytest.mark.parametrize("role", matrix.ROLES)
 def test_each_role_may_do_what_it_needs_and_no_more(client, login, world, role):
     login(world.members[role])
 
-    got = statuses(client, world)
+    got = matrix.statuses(client, world, ORGANIZER_ROUTES, last=LAST)
 
-    needed = {(e, m): n for e, m, _, n in ORGANIZER_ROUTES}
-    wrong = {
-        route: status
-        for route, status in got.items()
-        if (status == 403) != (RANK[role] < RANK[needed[route]]) or status == 404
-    }
-    assert wrong == {}
+    assert matrix.wrong_for_role(got, ORGANIZER_ROUTES, role) == {}
 
 
 def test_an_object_of_another_institute_is_404_in_this_ones_address(client, login, world):
     login(world.members["owner"])
 
-    got = statuses(client, world, world.foreign_ids)
-
-    with_ids = {(e, m) for e, m, p, _ in ORGANIZER_ROUTES if "{" in p}
-    assert {route: got[route] for route in with_ids} == dict.fromkeys(with_ids, 404)
+    assert matrix.foreign_objects_not_404(client, world, ORGANIZER_ROUTES, last=LAST) == {}
 
 
 @pytest.mark.parametrize(("endpoint", "method", "path"), INVITEE_ROUTES)
 def test_invitee_pages_are_404_without_an_invitee_session(
     client, login, world, endpoint, method, path
 ):
-    url = path.format(**world.ids)
-    assert call(client, method, url).status_code == 404
-    login(world.members["owner"])  # an organizer is no invitee
-    assert call(client, method, url).status_code == 404
+    assert matrix.without_an_invitee_session(client, login, world, method, path) == (404, 404)
 
 
 @pytest.mark.parametrize(("endpoint", "method", "path"), INVITEE_ROUTES)
 def test_invitee_pages_open_for_the_invitee(invitee_login, world, endpoint, method, path):
     client = invitee_login(world.invitee)
-    assert call(client, method, path.format(**world.ids)).status_code in (200, 302, 400)
+    assert matrix.call(client, method, path.format(**world.ids)).status_code in (200, 302, 400)
 
 
 @pytest.mark.parametrize(
@@ -187,4 +137,4 @@ def test_invitee_pages_open_for_the_invitee(invitee_login, world, endpoint, meth
 )
 def test_another_invitees_leg_is_404(invitee_login, world, endpoint, method, path):
     client = invitee_login(world.other_invitee)
-    assert call(client, method, path.format(**world.ids)).status_code == 404
+    assert matrix.call(client, method, path.format(**world.ids)).status_code == 404
