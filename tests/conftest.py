@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, exists, func, literal, select, text, union_all
 from sqlalchemy.engine import make_url
 
 from planner import create_app
@@ -192,14 +192,31 @@ def app(database_url, _schema, app_config, tmp_path):
 
 
 def _empty_tables() -> None:
+    """Empty the tables a test wrote to, ids starting again at 1 as on a new database.
+
+    On PostgreSQL a TRUNCATE of every table costs 0.3 s or more (each table gets new files);
+    one query finds the few tables with rows, which are emptied and their sequences reset.
+    """
     tables = _db.metadata.sorted_tables
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        if conn.dialect.name != "postgresql":
             for table in reversed(tables):
                 conn.execute(table.delete())
+            return
+        probe = union_all(*(select(literal(t.name)).where(exists().select_from(t)) for t in tables))
+        used = set(conn.execute(probe).scalars())
+        for table in reversed(tables):
+            if table.name in used:
+                conn.execute(table.delete())
+        restarts = [
+            func.setval(
+                func.pg_get_serial_sequence(f'"{t.name}"', t.autoincrement_column.name), 1, False
+            )
+            for t in tables
+            if t.name in used and t.autoincrement_column is not None
+        ]
+        if restarts:
+            conn.execute(select(*restarts))
 
 
 @pytest.fixture
