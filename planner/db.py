@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, func
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, func, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -65,4 +65,26 @@ def str_enum(enum_class, length: int = 20) -> Enum:
         native_enum=False,
         length=length,
         values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def claim_rows(model, candidates, due, **stamp) -> None:
+    """Stamp the rows ``candidates`` (a SELECT of ``model.id``) picks with ``stamp`` (a claim
+    token and lease), so that two workers never claim the same row; the caller commits.
+
+    PostgreSQL: lock the chosen rows, skipping those another worker holds, then stamp them (as a
+    subquery of the UPDATE, PostgreSQL may run the locking SELECT more than once and claim more
+    rows than it picked; two statements in one transaction cannot). SQLite has no row locks:
+    one conditional UPDATE runs under its database write lock, and ``due`` repeated in it
+    excludes what another worker claimed meanwhile.
+    """
+    from planner.extensions import db  # extensions builds on this module's base class
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        chosen = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+        claim = model.id.in_(chosen)
+    else:
+        claim = model.id.in_(candidates.scalar_subquery()) & due
+    db.session.execute(
+        update(model).where(claim).values(**stamp).execution_options(synchronize_session=False)
     )

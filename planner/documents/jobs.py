@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import case, select, update
 
-from planner.db import utcnow
+from planner.db import claim_rows, utcnow
 from planner.documents.models import RenderJob, RenderStatus
 from planner.documents.render import CacheKey, cache_dir, cached_pdf, template_version
 from planner.extensions import db
@@ -246,17 +246,7 @@ def claim_one(now: datetime | None = None):
         .order_by(RenderJob.urgent.desc(), RenderJob.due_at, RenderJob.id)
         .limit(1)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        chosen = list(db.session.scalars(candidate.with_for_update(skip_locked=True)))
-        claim = RenderJob.id.in_(chosen)
-    else:
-        claim = RenderJob.id.in_(candidate.scalar_subquery()) & _due(now)
-    db.session.execute(
-        update(RenderJob)
-        .where(claim)
-        .values(claim_token=token, lease_until=now + LEASE)
-        .execution_options(synchronize_session=False)
-    )
+    claim_rows(RenderJob, candidate, _due(now), claim_token=token, lease_until=now + LEASE)
     job = db.session.execute(
         select(*_CLAIMED_COLUMNS).where(RenderJob.claim_token == token)
     ).first()

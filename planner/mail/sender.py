@@ -22,7 +22,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from flask import current_app
 from sqlalchemy import select, update
 
-from planner.db import utcnow
+from planner.db import claim_rows, utcnow
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.mail.backends import DeliveryError, make_backend
@@ -90,22 +90,7 @@ def claim_due(limit: int, now: datetime | None = None) -> tuple[str, list[int]]:
         .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id)
         .limit(limit)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Lock the chosen rows, skipping those another worker holds, then stamp them. (As a
-        # subquery of the UPDATE, PostgreSQL may run the locking SELECT more than once and
-        # claim more than ``limit`` rows; two statements in one transaction cannot.)
-        chosen = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
-        claim = OutboundEmail.id.in_(chosen)
-    else:
-        # SQLite has no row locks: one conditional UPDATE runs under its database write lock;
-        # the due condition repeated in it excludes what another worker claimed meanwhile.
-        claim = OutboundEmail.id.in_(candidates.scalar_subquery()) & _due(now)
-    db.session.execute(
-        update(OutboundEmail)
-        .where(claim)
-        .values(claim_token=token, next_attempt_at=now + LEASE)
-        .execution_options(synchronize_session=False)
-    )
+    claim_rows(OutboundEmail, candidates, _due(now), claim_token=token, next_attempt_at=now + LEASE)
     ids = list(
         db.session.scalars(
             select(OutboundEmail.id)
