@@ -6,6 +6,7 @@ from planner.attendance.models import AttendanceMark, Certificate, CertificateSe
 from planner.auth.models import Membership, Organizer
 from planner.calendar.models import FeedLink
 from planner.documents.models import LetterSettings
+from planner.institutes.derived import DerivedValue
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.invitations.sessions import InviteeSession
@@ -35,6 +36,7 @@ __all__ = [
     "Certificate",
     "CertificateSettings",
     "CheckinPass",
+    "DerivedValue",
     "FeedLink",
     "FollowUp",
     "FollowUpSettings",

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from planner.calendar.models import FeedLink
 from planner.db import utcnow
 from planner.extensions import db
+from planner.institutes import derived
 from planner.institutes.models import Institute
 from planner.invitations.models import AccessLink, Invitee, StatusChange
 from planner.mail.models import OutboundEmail
@@ -76,6 +77,7 @@ def purge_institute(institute: Institute) -> int:
     from planner.documents.render import clear_cache
 
     clear_cache(institute.id)  # cached PDFs show names
+    derived.forget(institute.id)  # so do the dashboard's stored risks
     institute.personal_data_purged_at = utcnow()
     institute.touch()
     audit.record("institute.personal_data_purged", institute=institute, obj=institute)

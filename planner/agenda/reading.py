@@ -23,6 +23,7 @@ from planner.agenda.services import (
     participant_capacity,
 )
 from planner.extensions import db
+from planner.institutes import derived
 from planner.institutes.models import Institute
 from planner.invitations.models import NOT_COMING, Invitee
 
@@ -170,7 +171,14 @@ def sessions_of_invitee(invitee: Invitee) -> dict:
 
 
 def agenda_summary(institute: Institute) -> dict:
-    """For the dashboard: sessions by status, rooms, days, and the number of conflicts."""
+    """For the dashboard: sessions by status, days, and the number of conflicts.
+
+    Stored per data version (``institutes.derived``): the conflict checks read the whole
+    program, so they run once per change, not on every view of the dashboard."""
+    return derived.stored(institute, "agenda_summary", lambda: _agenda_summary(institute))
+
+
+def _agenda_summary(institute: Institute) -> dict:
     counts = dict(
         db.session.execute(
             select(Session.status, func.count())

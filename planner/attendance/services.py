@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from planner.agenda.models import BreakoutAssignment, Session, SessionKind, SessionStatus
 from planner.attendance.models import AttendanceMark, CheckinPass
 from planner.extensions import db
+from planner.institutes import derived
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus, search_key
 
@@ -238,6 +239,24 @@ class DayCount:
 class Overview:
     confirmed: int
     days: tuple[DayCount, ...]
+
+
+def presence_by_day(institute: Institute) -> tuple[int, list[tuple[date, int]]]:
+    """For the dashboard: how many are expected (confirmed, stored per data version) and how
+    many were present on each day of the institute (one GROUP BY of the marks)."""
+    confirmed = derived.stored(
+        institute,
+        "attendance_confirmed",
+        lambda: db.session.scalar(select(func.count(Invitee.id)).where(*_checked_in(institute))),
+    )
+    present = dict(
+        db.session.execute(
+            select(AttendanceMark.day, func.count(func.distinct(AttendanceMark.invitee_id)))
+            .where(AttendanceMark.institute_id == institute.id)
+            .group_by(AttendanceMark.day)
+        ).all()
+    )
+    return confirmed or 0, [(day, present.get(day, 0)) for day in institute.days]
 
 
 def attendable_sessions(institute: Institute) -> list[Session]:

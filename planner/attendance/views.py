@@ -70,7 +70,8 @@ def _working_locale(institute) -> str:
 
 @panel("dashboard", "attendance/_dashboard_panel.html", 55)
 def dashboard_panel(institute):
-    return {"institute": institute, "overview": services.overview(institute)}
+    confirmed, days = services.presence_by_day(institute)
+    return {"institute": institute, "confirmed": confirmed, "days": days}
 
 
 @panel("me", "attendance/_me_panel.html", 55)

@@ -28,6 +28,11 @@ def note_touched(session: Session, institute_id: int) -> None:
     session.info.setdefault(_KEY, set()).add(institute_id)
 
 
+def touched(session: Session) -> bool:
+    """Whether the session has changed an institute's data and not committed yet."""
+    return bool(session.info.get(_KEY))
+
+
 @event.listens_for(Session, "before_commit")
 def _raise_versions(session: Session) -> None:
     # Flush first: listeners that run in the flush (the program's read model) touch too.

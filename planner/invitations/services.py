@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from planner.db import utcnow
 from planner.extensions import db
 from planner.i18n import invitee_locale
+from planner.institutes import derived
 from planner.institutes.models import Institute, InstituteStatus
 from planner.invitations.locking import lock_invitee
 from planner.invitations.models import (
@@ -705,12 +706,21 @@ class DashboardSummary:
 
 
 def status_by_country(institute: Institute) -> StatusByCountry:
-    rows = db.session.execute(
-        select(Invitee.country, Invitee.rsvp_status, func.count(Invitee.id))
-        .where(*_live(institute))
-        .group_by(Invitee.country, Invitee.rsvp_status)
-    ).all()
-    cells = {(country, status): n for country, status, n in rows}
+    """Invitees by country of residence and RSVP status: one GROUP BY, stored per data
+    version (``institutes.derived``)."""
+    rows = derived.stored(
+        institute,
+        "invitees_by_country",
+        lambda: [
+            [country, RsvpStatus(status).value, n]
+            for country, status, n in db.session.execute(
+                select(Invitee.country, Invitee.rsvp_status, func.count(Invitee.id))
+                .where(*_live(institute))
+                .group_by(Invitee.country, Invitee.rsvp_status)
+            )
+        ],
+    )
+    cells = {(country, RsvpStatus(status)): n for country, status, n in rows}
     by_country: Counter = Counter()
     by_status: Counter = Counter()
     for (country, status), n in cells.items():
@@ -728,7 +738,7 @@ def status_by_country(institute: Institute) -> StatusByCountry:
 
 
 def dashboard_summary(institute: Institute, limit: int = 8) -> DashboardSummary:
-    """Counts by status and country, who has not answered, recent answers: three queries."""
+    """Counts by status and country (stored), who has not answered, recent answers."""
     not_answered = db.session.scalars(
         select(Invitee)
         .where(*_live(institute), Invitee.rsvp_status == RsvpStatus.INVITED)

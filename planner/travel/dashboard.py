@@ -3,25 +3,30 @@
 Counts by nationality, RSVP status, visa state and travel completeness come from one
 ``GROUP BY``; each group is then sorted into its bar segment by the same rules the lists use
 (``overview.segment_of``, ``risks.needs_visa``), called once per group, not once per invitee.
-The risks come from the ``risk`` table (``riskstore.first_risks``). A fixed number of
-queries whatever the number of invitees.
+The risks come from the ``risk`` table (``riskstore.first_risks``).
+
+Both are figures of the institute's data: they are computed once per data version and day
+(the risks also per reader's language, as they are worded) and stored
+(``institutes.derived``), so a dashboard view reads each with one query.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import defaultdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
 from sqlalchemy import exists, func, select
 
 from planner.extensions import db
-from planner.formatting import country_name
+from planner.formatting import country_name, current_locale
+from planner.institutes import derived
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 from planner.travel import overview, riskstore
 from planner.travel.models import Direction, TravelLeg, VisaCase, VisaRule
-from planner.travel.risks import InviteeRow, TravelData, final_arrival
+from planner.travel.risks import Finding, InviteeRow, TravelData, final_arrival
 
 # A stand-in for the invitees of one group: the rules read only the grouped fields.
 _GROUP_MEMBER = InviteeRow(
@@ -44,7 +49,27 @@ _ARRIVAL = SimpleNamespace(direction=Direction.ARRIVAL, arrives_at=datetime.min)
 
 
 def status_by_nationality(institute: Institute) -> list[overview.CountryRow]:
-    """One row per nationality (unknown last) with the count of each segment: one query."""
+    """One row per nationality (unknown last) with the count of each segment."""
+    today = datetime.now(institute.zone).date()
+    stored = derived.stored(
+        institute, "travel_by_nationality", lambda: _counts(institute, today), today.isoformat()
+    )
+    rows = [
+        overview.CountryRow(
+            code,
+            country_name(code) if code else "",
+            defaultdict(int, counts),
+            defaultdict(int, rsvp),
+            no_arrival,
+        )
+        for code, counts, rsvp, no_arrival in stored
+    ]
+    return sorted(rows, key=lambda r: (not r.code, r.name.casefold()))
+
+
+def _counts(institute: Institute, today: date) -> list:
+    """[code, counts by segment, counts by RSVP status, confirmed without arrival] per
+    nationality: one query."""
     arrives = (
         exists()
         .where(TravelLeg.invitee_id == Invitee.id, TravelLeg.direction == Direction.ARRIVAL)
@@ -79,7 +104,7 @@ def status_by_nationality(institute: Institute) -> list[overview.CountryRow]:
         )
         data = TravelData(
             institute=institute,
-            today=date.today(),
+            today=today,
             settings=None,
             invitees=[member],
             legs={member.id: [_ARRIVAL]} if has_arrival else {},
@@ -92,7 +117,7 @@ def status_by_nationality(institute: Institute) -> list[overview.CountryRow]:
         )
         code = nationality or ""
         if code not in rows:
-            rows[code] = overview.CountryRow(code, country_name(code) if code else "")
+            rows[code] = overview.CountryRow(code, "")
         row = rows[code]
         row.counts[overview.segment_of(member, data)] += count
         row.rsvp[member.rsvp_status.value] += count
@@ -101,8 +126,17 @@ def status_by_nationality(institute: Institute) -> list[overview.CountryRow]:
             and final_arrival(data.legs.get(-1, [])) is None
         ):
             row.no_arrival += count
-    return sorted(rows.values(), key=lambda r: (not r.code, r.name.casefold()))
+    return [[r.code, dict(r.counts), dict(r.rsvp), r.no_arrival] for r in rows.values()]
 
 
 def first_risks(institute: Institute, limit: int) -> riskstore.RiskPage:
-    return riskstore.first_risks(institute, limit)
+    """The most serious risks, worded in the reader's language, and how many there are."""
+
+    def compute():
+        page = riskstore.first_risks(institute, limit)
+        return {"count": page.count, "findings": [asdict(f) for f in page.findings]}
+
+    today = datetime.now(institute.zone).date()
+    basis = f"{today.isoformat()} {limit}"
+    page = derived.stored(institute, f"travel_risks_{current_locale()}", compute, basis)
+    return riskstore.RiskPage([Finding(**f) for f in page["findings"]], page["count"])

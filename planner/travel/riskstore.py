@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session as OrmSession
 from planner.agenda.models import Session
 from planner.extensions import db
 from planner.institutes.models import Institute
+from planner.institutes.versioning import note_touched
 from planner.invitations.models import Invitee
 from planner.travel import risks
 from planner.travel.models import (
@@ -216,6 +217,8 @@ _WATCHED = (TravelLeg, VisaCase, RoomAssignment)
 _INSTITUTE_WIDE = (VisaRule, TravelSettings, Hotel)
 _PROGRAM_BOUNDS = ("starts_local", "ends_local", "status", "institute_id")
 _INSTITUTE_FIELDS = ("start_date", "end_date", "timezone", "country")
+# What the checks read of an invitee (and the dashboard counts by).
+_INVITEE_FIELDS = tuple(column.key for column in risks.INVITEE_COLUMNS)
 
 
 def _changed(obj, names) -> bool:
@@ -225,19 +228,31 @@ def _changed(obj, names) -> bool:
 
 @event.listens_for(OrmSession, "after_flush")
 def _note_changed_invitees(session: OrmSession, flush_context) -> None:
-    marked = session.info.setdefault("risk_invitees", set())
-    stale = session.info.setdefault("risk_stale", set())
-    for obj in [*session.new, *session.dirty, *session.deleted]:
+    """Marks the invitees and institutes whose risks change, and raises those institutes'
+    data version: the dashboard's travel figures are stored per version
+    (``travel.dashboard``), so they follow even a change a service did not ``touch()``."""
+    marked, stale = set(), set()
+    _mark(session, marked, stale)
+    session.info.setdefault("risk_invitees", set()).update(marked)
+    session.info.setdefault("risk_stale", set()).update(stale)
+    for institute_id in {*stale, *(institute_id for institute_id, _ in marked)} - {None}:
+        note_touched(session, institute_id)
+
+
+def _mark(session: OrmSession, marked: set, stale: set) -> None:
+    changed = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in [*session.new, *changed, *session.deleted]:
         if isinstance(obj, _INSTITUTE_WIDE):
             stale.add(obj.institute_id)
         elif isinstance(obj, Session):
-            if obj not in session.dirty or _changed(obj, _PROGRAM_BOUNDS):
+            if obj not in changed or _changed(obj, _PROGRAM_BOUNDS):
                 stale.add(obj.institute_id)
         elif isinstance(obj, Institute):
-            if obj in session.dirty and _changed(obj, _INSTITUTE_FIELDS):
+            if obj in changed and _changed(obj, _INSTITUTE_FIELDS):
                 stale.add(obj.id)
         elif isinstance(obj, Invitee):
-            marked.add((obj.institute_id, obj.id))
+            if obj not in changed or _changed(obj, _INVITEE_FIELDS):
+                marked.add((obj.institute_id, obj.id))
         elif isinstance(obj, _WATCHED):
             invitee = session.get(Invitee, obj.invitee_id) if obj.invitee_id else None
             if invitee is not None:
