@@ -22,6 +22,7 @@ from sqlalchemy import select
 from planner.calendar import feeds, ics, services
 from planner.calendar.forms import FeedLinkForm
 from planner.calendar.ics import build_ics
+from planner.documents.render import cached_file
 from planner.extensions import db, limiter
 from planner.i18n import INVITEE_LOCALES
 from planner.institutes.access import can, institute_view
@@ -49,9 +50,17 @@ def institute_feed(slug: str):
     etag = f"program-{institute.id}-{institute.data_version}-{language}-{feed_format()}"
     response = _not_modified(etag)
     if response is None:
-        with force_locale(language):
-            calendar = feeds.institute_calendar(institute, current_app.config["BASE_URL"])
-        response = _calendar_response(build_ics(calendar), f"{institute.slug}.ics", etag)
+        # The public program only (no personal data): built once per version and language,
+        # kept beside the cached booklet for every worker.
+        def build() -> bytes:
+            with force_locale(language):
+                calendar = feeds.institute_calendar(institute, current_app.config["BASE_URL"])
+            return build_ics(calendar)
+
+        base = hashlib.sha256(current_app.config["BASE_URL"].encode()).hexdigest()[:6]
+        version = f"v{institute.data_version}-{feed_format()}-{base}"
+        body = cached_file(institute.id, f"program-feed-{language}", version, "ics", build)
+        response = _calendar_response(body, f"{institute.slug}.ics", etag)
     response.cache_control.public = True
     response.cache_control.max_age = PUBLIC_MAX_AGE
     return response

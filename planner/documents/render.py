@@ -307,37 +307,45 @@ def cache_dir(institute_id: int) -> Path:
 
 
 def cached_pdf(key: CacheKey, build) -> bytes:
-    """The PDF of ``key`` from the cache, or built now and stored for the next download.
+    """The PDF of ``key`` from the cache, or built now and stored for the next download."""
+    version = f"v{key.data_version}-{template_version()}"
+    return cached_file(key.institute_id, key.stem(), version, "pdf", build)
+
+
+def cached_file(institute_id: int, stem: str, version: str, suffix: str, build) -> bytes:
+    """The file ``<stem>-<version>.<suffix>`` of the institute from the cache, or built now
+    and stored for the next reader (PDFs, the public program's calendar feed).
 
     Files are written atomically with owner-only permissions (lists hold personal data);
-    older versions of the same document are removed when a new one is stored.
+    older versions of the same file are removed when a new one is stored. ``version`` starts
+    with "v" and the data version.
     """
-    folder = cache_dir(key.institute_id)
-    path = folder / key.filename()
+    folder = cache_dir(institute_id)
+    path = folder / f"{stem}-{version}.{suffix}"
     try:
         return path.read_bytes()
     except FileNotFoundError:
         pass
     except OSError as error:  # an unreadable cache is no reason to refuse the document
         log.warning("document cache unreadable: %s", error.strerror)
-    pdf = build()
+    body = build()
     try:
-        _store(folder, path, pdf)
+        _store(folder, path, body)
     except OSError as error:
         log.warning("document cache not written: %s", error.strerror)
-        return pdf
-    for old in folder.glob(f"{key.stem()}-v*.pdf"):
+        return body
+    for old in folder.glob(f"{stem}-v*.{suffix}"):
         if old.name != path.name:
             old.unlink(missing_ok=True)
-    return pdf
+    return body
 
 
-def _store(folder: Path, path: Path, pdf: bytes) -> None:
+def _store(folder: Path, path: Path, body: bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+    handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as tmp:
-            tmp.write(pdf)
+            tmp.write(body)
         os.replace(tmp_name, path)
     except OSError:
         Path(tmp_name).unlink(missing_ok=True)
@@ -345,10 +353,11 @@ def _store(folder: Path, path: Path, pdf: bytes) -> None:
 
 
 def clear_cache(institute_id: int) -> int:
-    """Remove every cached document of an institute (retention purge); returns the count."""
+    """Remove every cached file of an institute (retention purge); returns the count."""
     folder = cache_dir(institute_id)
     removed = 0
-    for path in folder.glob("*.pdf"):
-        path.unlink(missing_ok=True)
-        removed += 1
+    for path in folder.glob("*"):
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
     return removed
