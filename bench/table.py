@@ -87,7 +87,7 @@ def prepare(database_url: str, workload: Path, size: int, cache_dir: str) -> str
     from planner.agenda.models import BreakoutAssignment, Session, SessionKind
     from planner.auth import services as accounts
     from planner.extensions import db
-    from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
+    from planner.invitations.models import Invitee, InviteeRole, RsvpStatus, search_key
     from planner.reference import load_reference
     from planner.travel.models import Direction, Hotel, RoomAssignment, TravelLeg, TravelMode
 
@@ -112,6 +112,10 @@ def prepare(database_url: str, workload: Path, size: int, cache_dir: str) -> str
                 full_name=f"Участник {n:05d}",
                 passport_name=f"PARTICIPANT {n:05d}",
                 email=f"extra{n:05d}@example.org",
+                # As the ORM keeps it for every invitee written through the app (an import).
+                search_name=search_key(
+                    f"Участник {n:05d} PARTICIPANT {n:05d} extra{n:05d}@example.org"
+                ),
                 country=NATIONALITIES[n % 6],
                 nationality=NATIONALITIES[(n + 1) % 6],
                 role=InviteeRole.PARTICIPANT,
@@ -180,6 +184,10 @@ def prepare(database_url: str, workload: Path, size: int, cache_dir: str) -> str
             db.session.execute(insert(BreakoutAssignment), assignments)
         db.session.commit()
         slug = institute.slug
+        if db.engine.dialect.name == "postgresql":
+            # Fresh statistics, as autovacuum keeps them on a server that has run a while.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
         db.engine.dispose()
     return slug
 
