@@ -252,3 +252,29 @@ def test_invitee_page_shows_history_and_links_never_tokens(owner_client, organiz
     assert "Not invited yet → Invited" in html
     assert "Olga Organizer" in html
     assert "works until" in html
+
+
+def test_the_pager_links_a_few_pages_around_this_one(owner_client, institute):
+    for n in range(12 * 50):
+        db.session.add(
+            Invitee(
+                institute_id=institute.id, full_name=f"Person {n:04d}", email=f"p{n}@example.org"
+            )
+        )
+    db.session.commit()
+    url = f"/institutes/{institute.slug}/invitees/"
+
+    html = owner_client.get(url, query_string={"page": 6}).get_data(as_text=True)
+    pager = html[html.index('<ul class="pagination') :]
+    pager = pager[: pager.index("</ul>")]
+    numbers = [int(n) for n in re.findall(r'class="page-link" href="[^"]*"[^>]*>(\d+)</a>', pager)]
+    assert numbers == [1, 4, 5, 6, 7, 8, 12]
+    assert pager.count("…") == 2
+    assert 'aria-current="page">6</a>' in pager
+    assert 'page=5" rel="prev">Previous</a>' in html.replace("&amp;", "&")
+    assert 'page=7" rel="next">Next</a>' in html.replace("&amp;", "&")
+
+    first = owner_client.get(url).get_data(as_text=True)
+    assert '<span class="page-link">Previous</span>' in first  # nothing before the first page
+    last = owner_client.get(url, query_string={"page": 12}).get_data(as_text=True)
+    assert '<span class="page-link">Next</span>' in last
