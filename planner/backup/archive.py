@@ -96,8 +96,10 @@ def schema_version() -> str:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
+    from planner.config import MIGRATIONS_DIRECTORY
+
     config = Config()
-    config.set_main_option("script_location", str(current_app.extensions["migrate"].directory))
+    config.set_main_option("script_location", str(MIGRATIONS_DIRECTORY))
     return ",".join(sorted(ScriptDirectory.from_config(config).get_heads()))
 
 
