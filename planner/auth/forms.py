@@ -50,9 +50,5 @@ class ChangeRoleForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     # Every language some page speaks: organizer pages then keep to English and Russian.
-    # A function: naming each language in itself loads its whole Babel locale (about 1 MB
-    # each), which most workers never need.
-    lang = SelectField(
-        _l("Language"), choices=lambda: [(code, autonym(code)) for code in INVITEE_LOCALES]
-    )
+    lang = SelectField(_l("Language"), choices=[(code, autonym(code)) for code in INVITEE_LOCALES])
     next = StringField()
