@@ -132,7 +132,7 @@ AUTONYMS = {
 
 
 def autonym(code: str) -> str:
-    """The language's name in itself, as a switcher lists it ("Қазақ тілі", "Oʻzbek")."""
+    """The language's name in itself, as a switcher lists it ("Қазақ тілі", "Тоҷикӣ")."""
     return AUTONYMS[code]
 
 

@@ -13,9 +13,8 @@ MIN_PASSWORD_LENGTH = 10
 # profile, 64 MiB, t=3, p=4): each sign-in would raise a web worker's peak memory by 64 MiB
 # (DESIGN §7: 110 MB). Hashes made with other parameters still verify and are made again
 # with these at the next sign-in (authenticate()).
-PRODUCTION_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 HASHERS = {
-    "production": PRODUCTION_HASHER,
+    "production": PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1),
     # Tests only (tests/conftest.py): a hash costs microseconds. Not read from the
     # environment, and refused in production (config.check_production).
     "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST),
