@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import resource
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.feeds import workload_file  # noqa: E402
-from bench.table import PASSWORD, config, prepare, start_render_worker  # noqa: E402
+from bench.table import PASSWORD, config, peak_memory_mb, prepare, start_render_worker  # noqa: E402
 
 DOCUMENTS = (
     "/p/{slug}/program.pdf",
@@ -55,7 +54,7 @@ def serve_pdfs(database_url: str, slug: str, cache_dir: str, inline: bool) -> di
         assert response.data.startswith(b"%PDF"), url
         timings.append((time.perf_counter() - started) * 1000)
     return {
-        "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak MB": peak_memory_mb(),
         "weasyprint": "weasyprint" in sys.modules,
         "ms": timings,
     }

@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from flask.globals import request_ctx
 
 from planner.config import PROJECT_ROOT, check_production, load_config
-from planner.extensions import babel, csrf, db, limiter, login_manager, migrate
+from planner.extensions import babel, csrf, db, limiter, login_manager
 from planner.security import log_redaction
 
 BLUEPRINT_MODULES = (
@@ -37,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from planner import cli
+
+    app.cli = cli.AppCommands(app)
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
@@ -58,8 +61,6 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
     _register_template_helpers(app)
 
-    from planner import cli
-
     cli.init_app(app)
     from planner.security import headers
 
@@ -76,7 +77,6 @@ def _init_extensions(app: Flask) -> None:
     from planner.security import crypto
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _translation_directories())
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")

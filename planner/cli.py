@@ -3,11 +3,38 @@
 import sys
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
 
+from planner.config import MIGRATIONS_DIRECTORY
 from planner.devserver import serve_command
 from planner.extensions import db
+
+
+class AppCommands(AppGroup):
+    """The app's ``flask`` commands. Flask-Migrate's ``db`` group is set up when it is asked
+    for: Flask-Migrate imports Alembic (about 13 MB), which a web worker never needs."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__()
+        self.app = app
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "db"})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "db":
+            init_migrations(self.app)
+        return super().get_command(ctx, name)
+
+
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate on this app: the ``flask db`` commands and the ``migrate`` extension
+    that migrations/env.py reads."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS_DIRECTORY), render_as_batch=True)
 
 
 def init_app(app) -> None:

@@ -9,6 +9,7 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
 DEFAULT_ENCRYPTION_KEYS = "dev:ZGV2LW9ubHktMzItYnl0ZS1rZXktbm90LXNlY3JldCE="
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIRECTORY = PROJECT_ROOT / "migrations"
 
 
 class ConfigError(RuntimeError):
@@ -110,6 +111,8 @@ def check_production(config: dict) -> None:
         raise ConfigError("PLANNER_ENCRYPTION_KEYS must be set in production.")
     if not config["BASE_URL"].startswith("https://"):
         raise ConfigError("PLANNER_BASE_URL must be an https:// address in production.")
+    if config.get("PASSWORD_HASH_PROFILE", "production") != "production":
+        raise ConfigError("PASSWORD_HASH_PROFILE is for tests only, never for production.")
     check_rate_limit_storage(config)
 
 

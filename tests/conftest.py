@@ -113,6 +113,9 @@ def make_test_app(database_url: str, **overrides):
         "BASE_URL": "http://planner.test",
         "SERVER_NAME": None,
         "PASSWORD_RESET_MIN_SECONDS": 0,  # tests/accounts/test_reset.py checks the wait
+        # Argon2 at its cheapest: a sign-in costs microseconds, not 20 MiB and tens of ms.
+        # tests/auth/test_passwords.py checks the production profile end to end.
+        "PASSWORD_HASH_PROFILE": "cheapest",
         # PDFs are rendered in the request unless a test runs the render worker itself
         # (tests/documents/test_render_jobs.py): no test needs a background process.
         "RENDER_INLINE": True,

@@ -4,13 +4,13 @@ import itertools
 from datetime import date
 
 from planner.auth.models import Membership, Organizer, TeamRole
-from planner.auth.passwords import hash_password
+from planner.auth.passwords import HASHERS
 from planner.extensions import db
 from planner.institutes.models import Institute, InstituteStatus
 from planner.invitations.models import Invitee, InviteeRole, RsvpStatus
 
 DEFAULT_PASSWORD = "correct horse battery"
-_DEFAULT_HASH = hash_password(DEFAULT_PASSWORD)
+_DEFAULT_HASH = HASHERS["cheapest"].hash(DEFAULT_PASSWORD)  # the profile of tests/conftest.py
 _seq = itertools.count(1)
 
 

@@ -42,6 +42,11 @@ def test_production_refuses_plain_http_base_url(production_env, monkeypatch):
         create_app()
 
 
+def test_production_refuses_the_cheap_password_hashing_of_tests(production_env):
+    with pytest.raises(ConfigError, match="PASSWORD_HASH_PROFILE"):
+        create_app({"PASSWORD_HASH_PROFILE": "cheapest"})
+
+
 def test_production_cookies_hosts_and_hsts(production_env):
     app = create_app()
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"

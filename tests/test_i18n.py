@@ -113,6 +113,14 @@ def test_the_switcher_lists_each_language_in_itself(app, db, institute, invitee_
     assert "Тоҷикӣ" in page
 
 
+def test_each_language_is_named_in_itself_as_cldr_names_it():
+    from babel import Locale
+
+    for code in i18n.INVITEE_LOCALES:
+        name = Locale.parse(code).get_display_name(code)
+        assert i18n.autonym(code) == name[:1].upper() + name[1:]
+
+
 def test_organizer_pages_stay_english_and_russian(client, login, organizer, institute):
     login(organizer)
     client.post("/language", data={"lang": "kk", "next": "/institutes/"})

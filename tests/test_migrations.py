@@ -5,8 +5,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from planner.cli import init_migrations
 from planner.extensions import db
 from tests.conftest import _postgres_url, make_test_app, throwaway_postgres_database
+
+
+def migratable_app(database_url: str):
+    """A test app with Flask-Migrate set up, as `flask db` sets it up."""
+    app = make_test_app(database_url)
+    init_migrations(app)
+    return app
 
 
 @pytest.fixture
@@ -20,7 +28,7 @@ def empty_database_url(tmp_path):
 
 
 def test_migrations_match_the_models(empty_database_url):
-    app = make_test_app(empty_database_url)
+    app = migratable_app(empty_database_url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -42,7 +50,7 @@ def test_outbox_bodies_written_before_the_upgrade_are_encrypted_by_it(empty_data
     from planner.mail.models import OutboundEmail
 
     link = "http://planner.test/r/Zx8Qd1m4Rk2Lw7Tt0Yp5Vb3Nc6Hs9Jf1Ae4Gu8Oi2Ke"
-    app = make_test_app(empty_database_url)
+    app = migratable_app(empty_database_url)
     with app.app_context():
         upgrade(revision="0be0baef84ff")
         with db.engine.begin() as conn:

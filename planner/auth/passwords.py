@@ -2,32 +2,52 @@
 
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+from flask import current_app
 
 MIN_PASSWORD_LENGTH = 10
 
+# OWASP's Password Storage Cheat Sheet: Argon2id with 19 MiB, 2 passes, 1 lane, one of the
+# configurations it lists as equally strong. Not argon2-cffi's default (RFC 9106's low-memory
+# profile, 64 MiB, t=3, p=4): each sign-in would raise a web worker's peak memory by 64 MiB
+# (DESIGN §7: 110 MB). Hashes made with other parameters still verify and are made again
+# with these at the next sign-in (authenticate()).
+HASHERS = {
+    "production": PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1),
+    # Tests only (tests/conftest.py): a hash costs microseconds. Not read from the
+    # environment, and refused in production (config.check_production).
+    "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST),
+}
+
+
+def _hasher() -> PasswordHasher:
+    return HASHERS[current_app.config.get("PASSWORD_HASH_PROFILE", "production")]
+
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
+
+
+def dummy_hash() -> str:
+    """A real hash to verify against when the e-mail is unknown, so timing does not reveal
+    accounts."""
+    return _dummy_hash(_hasher())
 
 
 @cache
-def dummy_hash() -> str:
-    """A real hash to verify against when the e-mail is unknown, so timing does not reveal
-    accounts. Made on first use: hashing at import would make every process (mail sender,
-    render worker, each CLI command) allocate Argon2's 64 MiB for nothing."""
-    return _hasher.hash("not-a-real-password")
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    # Made on first use: hashing at import would make every process (mail sender, render
+    # worker, each CLI command) allocate Argon2's memory for nothing.
+    return hasher.hash("not-a-real-password")

@@ -18,6 +18,8 @@ organization's institutes) are made again on restore by e-mail, as for a new inv
 about name matches with other institutes' people stay behind.
 """
 
+from __future__ import annotations
+
 import base64
 import binascii
 import hashlib
@@ -29,15 +31,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 from sqlalchemy import Table, TypeDecorator, insert, or_, select
 
 from planner.auth.models import new_session_token
 from planner.db import utcnow
 from planner.extensions import db
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"INSTITUTE-PLANNER-BACKUP\x00v1\n"
 FORMAT = 1
@@ -74,6 +78,8 @@ def backup_key() -> AESGCM:
         raw = b""
     if len(raw) != 32:
         raise BackupError("PLANNER_BACKUP_KEY must be base64 of exactly 32 bytes.")
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # 7 MB: backups only
+
     return AESGCM(raw)
 
 
@@ -86,6 +92,8 @@ def unseal(data: bytes) -> bytes:
     if not data.startswith(MAGIC):
         raise BackupError("This file is not an Institute Planner backup.")
     body = data[len(MAGIC) :]
+    from cryptography.exceptions import InvalidTag
+
     try:
         return backup_key().decrypt(body[:12], body[12:], MAGIC)
     except InvalidTag:
@@ -97,8 +105,10 @@ def schema_version() -> str:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
+    from planner.config import MIGRATIONS_DIRECTORY
+
     config = Config()
-    config.set_main_option("script_location", str(current_app.extensions["migrate"].directory))
+    config.set_main_option("script_location", str(MIGRATIONS_DIRECTORY))
     return ",".join(sorted(ScriptDirectory.from_config(config).get_heads()))
 
 

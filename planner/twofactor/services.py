@@ -16,7 +16,6 @@ import time
 from datetime import timedelta
 
 import pyotp
-import segno
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
@@ -67,6 +66,8 @@ def provisioning_uri(organizer: Organizer, record: TwoFactor) -> str:
 
 def qr_svg(uri: str) -> str:
     """The otpauth URI as an inline SVG QR code (made here: no external service)."""
+    import segno  # imported here: only the setting-up page draws a QR code
+
     return segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
 
 

@@ -4,8 +4,10 @@ into people by e-mail, on SQLite and PostgreSQL."""
 from sqlalchemy import text
 
 from planner.extensions import db
-from tests.conftest import make_test_app
-from tests.test_migrations import empty_database_url  # noqa: F401 - the fixture
+from tests.test_migrations import (
+    empty_database_url,  # noqa: F401 - the fixture
+    migratable_app,
+)
 
 BEFORE = "i16_read_model"
 
@@ -19,7 +21,7 @@ def test_existing_data_lands_in_one_organization_with_people_grouped(
 ):
     from flask_migrate import downgrade, upgrade
 
-    app = make_test_app(empty_database_url)
+    app = migratable_app(empty_database_url)
     with app.app_context():
         upgrade(revision=BEFORE)
         with db.engine.begin() as conn:
@@ -124,7 +126,7 @@ def test_existing_data_lands_in_one_organization_with_people_grouped(
 def test_an_empty_database_gets_no_organization(empty_database_url):  # noqa: F811
     from flask_migrate import downgrade, upgrade
 
-    app = make_test_app(empty_database_url)
+    app = migratable_app(empty_database_url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

@@ -141,6 +141,21 @@ def test_first_risks_match_the_checks_in_order(institute):
     ]
 
 
+def test_a_rebuild_in_batches_stores_what_the_checks_find_for_everyone(institute, monkeypatch):
+    monkeypatch.setattr(riskstore, "REBUILD_BATCH", 7)
+    make_rule(institute, "JO", VisaRequirement.REQUIRED, lead_time_days=400)
+    bulk_invitees(institute, 40)
+    expected = risks.all_findings(risks.load_travel_data(institute))
+
+    assert riskstore.rebuild(institute) == len(expected)
+
+    stored = db.session.execute(
+        select(Risk.invitee_id, Risk.kind).where(Risk.invitee_id.is_not(None))
+    ).all()
+    assert sorted(stored) == sorted((f.invitee_id, f.kind) for f in expected)
+    assert len({f.invitee_id for f in expected}) > 7  # more people than one batch
+
+
 def test_a_new_leg_refreshes_that_invitees_risks(institute):
     institute.start_date = date.today()  # travel details are due now
     db.session.commit()
