@@ -9,8 +9,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Each of these costs a web worker megabytes (Alembic about 13, cryptography 7, openpyxl 8,
-# pypdf 22, WeasyPrint far more) and no page below needs it.
-HEAVY = ("alembic", "flask_migrate", "cryptography", "openpyxl", "pypdf", "weasyprint", "segno")
+# icalendar 4, pypdf 22, WeasyPrint far more) and no page below needs it.
+HEAVY = (
+    "alembic",
+    "flask_migrate",
+    "cryptography",
+    "openpyxl",
+    "pypdf",
+    "weasyprint",
+    "segno",
+    "icalendar",
+)
 
 SERVE_PAGES = """
 import json, sys

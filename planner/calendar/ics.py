@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-from icalendar.prop import vDuration
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone
+
+# icalendar (3 to 5 MB) is imported by the functions that write a feed: a web worker that
+# never serves one (most organizer pages, every sign-in) does not hold it (DESIGN §7).
 
 PRODID = "-//Institute Planner//Calendar feeds 1.0//EN"
 
@@ -70,6 +74,9 @@ def build_ics(calendar: FeedCalendar) -> bytes:
     (a frozen dataclass, or zone and years): the same input always gives the same bytes, so
     a feed polled every few minutes costs little more than its queries.
     """
+    from icalendar import Calendar
+    from icalendar.prop import vDuration
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -127,6 +134,8 @@ def _zone_spans(calendar: FeedCalendar) -> dict[str, tuple[int, int]]:
 
 
 def _vevent(event: FeedEvent) -> Event:
+    from icalendar import Event
+
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", _utc(event.last_modified))
@@ -173,6 +182,8 @@ def vtimezone(zone: str, first_year: int, last_year: int) -> Timezone:
 
     Cached (zones are few): callers add the component to a calendar and never change it.
     """
+    from icalendar import Timezone
+
     tzinfo = ZoneInfo(zone)
     start = datetime(first_year, 1, 1, tzinfo=tzinfo).astimezone(UTC)
     end = datetime(last_year + 1, 1, 1, tzinfo=tzinfo).astimezone(UTC)
@@ -190,6 +201,8 @@ def vtimezone(zone: str, first_year: int, last_year: int) -> Timezone:
 
 
 def _period(local: datetime, offset_from: timedelta, onset: datetime):
+    from icalendar import TimezoneDaylight, TimezoneStandard
+
     daylight = bool(local.dst())
     period = TimezoneDaylight() if daylight else TimezoneStandard()
     period.add("dtstart", onset)
