@@ -65,10 +65,10 @@ def main() -> int:
 def _variants(slug: str, kind: str) -> dict:
     """The functions timed for one document: ours, the floor, the floor with tagging."""
     import weasyprint
-    from flask_babel import force_locale, gettext
+    from flask_babel import force_locale
     from sqlalchemy import select
 
-    from planner.documents import catalog, jobs, render
+    from planner.documents import catalog, jobs, layout, render
     from planner.extensions import db
     from planner.institutes.models import Institute
 
@@ -79,11 +79,9 @@ def _variants(slug: str, kind: str) -> dict:
         html = render.render_html(
             doc.template, screen=False, paper="a4", doc=doc, data=doc.load(institute)
         )
-        stylesheets = [
-            render._base_stylesheet(),
-            render._page_stylesheet("a4", gettext("Page {page} of {pages}"), ()),
-        ]
-    base_url = render.static_root().as_uri() + "/"
+        options = render.layout_options("a4")
+    stylesheets = layout.stylesheets(options)
+    base_url = options["base_url"]
 
     def ours() -> bytes:
         db.session.expire_all()  # the worker loads each job's data afresh

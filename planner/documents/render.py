@@ -87,24 +87,21 @@ def _letter_page_labels() -> list[tuple[str, str]]:
     return labels
 
 
-_render_worker = False
-
-
 def render_in_this_process() -> None:
     """Called by the render worker: this process is the one that runs WeasyPrint."""
-    global _render_worker
-    _render_worker = True
+    current_app.config["RENDER_WORKER"] = True
 
 
 def renders_here() -> bool:
     """Whether this process may run WeasyPrint itself (else a child process does)."""
-    return _render_worker or bool(current_app.config["RENDER_INLINE"])
+    config = current_app.config
+    return bool(config["RENDER_WORKER"] or config["RENDER_INLINE"])
 
 
-def write_pdf(html: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()) -> bytes:
-    """Lay the HTML out with WeasyPrint, here or in a child process (see the module's doc)."""
+def layout_options(paper: str, allowed_dirs: tuple[Path, ...] = ()) -> dict:
+    """What WeasyPrint needs besides the HTML (planner/documents/layout.py), as plain values."""
     root = static_root()
-    options = {
+    return {
         "paper": paper,
         "base_url": root.as_uri() + "/",
         "allowed_dirs": [str(d) for d in (root, *allowed_dirs)],
@@ -112,6 +109,11 @@ def write_pdf(html: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()) -> 
         "page_label": _("Page {page} of {pages}"),
         "letter_labels": _letter_page_labels(),
     }
+
+
+def write_pdf(html: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()) -> bytes:
+    """Lay the HTML out with WeasyPrint, here or in a child process (see the module's doc)."""
+    options = layout_options(paper, allowed_dirs)
     if renders_here():
         return layout.layout_pdf(html, options)
     return _write_pdf_apart(html, options)

@@ -307,9 +307,11 @@ def busy_render_worker(key):
 def render_worker_finishes(monkeypatch, claim) -> None:
     """The claimed job is rendered into the cache, WeasyPrint running in the worker's process
     (here: the test's, as ``flask render-documents`` marks its own)."""
-    from planner.documents import jobs, render
+    from flask import current_app
+
+    from planner.documents import jobs
 
     token, job = claim
     with monkeypatch.context() as patch:
-        patch.setattr(render, "_render_worker", True)
+        patch.setitem(current_app.config, "RENDER_WORKER", True)
         assert jobs.run_job(job, token)

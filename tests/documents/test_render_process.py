@@ -72,17 +72,19 @@ def test_a_letter_whose_render_fails_says_so_and_logs_no_passport_data(
     assert letter_audits() == [], "no letter was given out"
 
 
+@pytest.mark.parametrize("url", ["/institutes/{slug}/report.pdf", "/reports/report.pdf"])
 def test_the_donor_report_pdf_comes_from_a_child_process(
-    program, client, login, organizer, monkeypatch
+    program, client, login, organizer, monkeypatch, url
 ):
     login(organizer)
     block_weasyprint(monkeypatch)
 
-    response = client.get(f"/institutes/{program.institute.slug}/report.pdf")
+    response = client.get(url.format(slug=program.institute.slug))
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert program.institute.title in flat_text(response.data)
+    if "{slug}" in url:
+        assert program.institute.title in flat_text(response.data)
 
 
 def test_without_a_render_worker_a_sign_in_sheet_is_made_apart_then_cached(
