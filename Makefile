@@ -113,9 +113,11 @@ pytest-postgres: install translations
 migration: install
 	$(BIN)/flask db migrate -m "$(or $(MESSAGE),schema change)"
 
-# The table of issue 16 (both databases, 300 and 3,000 participants), also in bench/RESULTS.md.
+# The table of issue 16 (both databases, 300 and 3,000 participants), also in bench/RESULTS.md;
+# then each document's render against WeasyPrint's floor for the same content.
 bench: install translations
 	$(BIN)/python -m bench.table
+	$(BIN)/python -m bench.documents
 
 # Every benchmark script in bench/ (feeds, documents, pages, outbox, the table).
 bench-all: install translations

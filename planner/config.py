@@ -62,7 +62,11 @@ def load_config(instance_path: str) -> dict:
         # for a PDF not yet rendered waits this long for it. RENDER_INLINE renders in the
         # request instead (tests; a single-process setup without the render worker).
         "RENDER_INLINE": _env("RENDER_INLINE", "false").lower() == "true",
+        "RENDER_WORKER": False,  # set by `flask render-documents` in its own process
         "RENDER_WAIT_SECONDS": float(_env("RENDER_WAIT_SECONDS", "20")),
+        # A PDF the web process must make itself (a visa letter: never cached, never given to
+        # the render worker) is rendered by a child process, stopped after this many seconds.
+        "RENDER_PROCESS_TIMEOUT_SECONDS": float(_env("RENDER_PROCESS_TIMEOUT_SECONDS", "60")),
         # After a change, shared documents are re-rendered once the data has been quiet this
         # long (seconds), and at the latest RENDER_MAX_DELAY after the first change.
         "RENDER_QUIET_SECONDS": float(_env("RENDER_QUIET_SECONDS", "5")),

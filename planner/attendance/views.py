@@ -22,7 +22,7 @@ from markupsafe import Markup
 from planner.attendance import certificates, services
 from planner.attendance.forms import CertificateSettingsForm, MarkForm
 from planner.attendance.models import Certificate
-from planner.documents import jobs, render
+from planner.documents import catalog, jobs, render
 from planner.documents.views import preparing_response
 from planner.extensions import db, limiter
 from planner.institutes.access import institute_view
@@ -182,10 +182,12 @@ def overview(institute):
 @institute_view()
 def sign_in_sheet(institute, day: str | None = None, session_id: int | None = None):
     """The printable sign-in sheet of a day of the institute, or of one session (a breakout
-    group), in the institute's working language."""
+    group), in the institute's working language; made by the render worker."""
+    paper = render.paper_of(request.args.get("paper"))
     if session_id is not None:
         session = services.session_of(institute, session_id) or abort(404)
-        title, when, name = session.title, session.starts_local.date(), f"session-{session.id}"
+        key, build = sign_in_document(institute, paper, session=session)
+        name = f"session-{session.id}"
     else:
         try:
             when = date.fromisoformat(day)
@@ -193,18 +195,51 @@ def sign_in_sheet(institute, day: str | None = None, session_id: int | None = No
             abort(404)
         if when not in institute.days:
             abort(404)
-        session, title, name = None, institute.title, when.isoformat()
-    with force_locale(_working_locale(institute)):
-        pdf = render.render_pdf(
-            "signin_sheet.html",
-            paper=render.paper_of(request.args.get("paper")),
-            institute=institute,
-            title=title,
-            day=when,
-            rows=services.sheet_rows(institute, session),
-            data={"institute": institute},
-        )
-    return _pdf(pdf, f"sign-in-{institute.slug}-{name}.pdf")
+        key, build = sign_in_document(institute, paper, day=when)
+        name = when.isoformat()
+    ready = jobs.obtain(jobs.Target.of(key), key, build, wait=True)
+    if ready is None:
+        return preparing_response(_l("Sign-in sheet"))
+    return _pdf(ready.pdf, f"sign-in-{institute.slug}-{name}.pdf")
+
+
+def sign_in_document(institute, paper: str, *, day: date | None = None, session=None):
+    """(CacheKey, render) of the sign-in sheet of a day (its subject: the date as YYYYMMDD)
+    or of a session (its subject: the session's id). Cached by the data version: the names,
+    who is confirmed, the breakout groups and the session's title all raise it."""
+    locale = _working_locale(institute)
+    if session is not None:
+        kind, subject, title = "signin-session", session.id, session.title
+        when = session.starts_local.date()
+    else:
+        kind, subject, title, when = "signin-day", int(day.strftime("%Y%m%d")), institute.title, day
+    key = render.CacheKey(kind, institute.id, institute.data_version, paper, locale, subject)
+
+    def build() -> bytes:
+        with force_locale(locale):
+            return render.render_pdf(
+                "signin_sheet.html",
+                paper=paper,
+                institute=institute,
+                title=title,
+                day=when,
+                rows=services.sheet_rows(institute, session),
+                data={"institute": institute},
+            )
+
+    return key, build
+
+
+@catalog.worker_document("signin-day", "signin-session")
+def _sign_in_for_worker(institute, target: jobs.Target):
+    if target.kind == "signin-session":
+        session = services.session_of(institute, target.subject_id)
+        return sign_in_document(institute, target.paper, session=session) if session else None
+    try:
+        day = datetime.strptime(str(target.subject_id), "%Y%m%d").date()
+    except ValueError:
+        return None
+    return sign_in_document(institute, target.paper, day=day) if day in institute.days else None
 
 
 # --- certificates --------------------------------------------------------------------------
@@ -326,10 +361,8 @@ def certificates_pdf(institute):
         return redirect(url_for("attendance.certificate_list", slug=institute.slug))
     # Everyone's certificates in one PDF: rendered by the render worker, cached by the data
     # version (issuing, revoking and the settings raise it); a "being prepared" page meanwhile.
-    paper = render.paper_of(request.args.get("paper"))
-    key, build = certificates_document(institute, paper)
-    target = jobs.Target(key.kind, institute.id, paper, key.locale)
-    ready = jobs.obtain(target, key, build, wait=False)
+    key, build = certificates_document(institute, render.paper_of(request.args.get("paper")))
+    ready = jobs.obtain(jobs.Target.of(key), key, build, wait=False)
     if ready is None:
         return preparing_response(_l("Certificates"))
     return _pdf(ready.pdf, f"certificates-{institute.slug}.pdf")
@@ -343,14 +376,44 @@ def certificates_document(institute, paper: str):
     )
 
 
+def certificate_document(institute, certificate: Certificate, paper: str):
+    """(CacheKey, render) of one certificate (its subject: the certificate's id), in its
+    holder's language; issuing, revoking, the settings and the holder's name raise the data
+    version it is cached by."""
+    locale = mail_locale(certificate.invitee.language)
+    key = render.CacheKey(
+        "certificate", institute.id, institute.data_version, paper, locale, certificate.id
+    )
+    return key, lambda: _certificate_pdf(institute, [certificate], paper)
+
+
+@catalog.worker_document("certificates", "certificate")
+def _certificates_for_worker(institute, target: jobs.Target):
+    if target.kind == "certificate":
+        certificate = certificates.certificate_of(institute, target.subject_id)
+        if certificate is None:
+            return None
+        return certificate_document(institute, certificate, target.paper)
+    if not certificates.valid_certificates(institute):
+        return None
+    return certificates_document(institute, target.paper)
+
+
+def _one_certificate(institute, certificate: Certificate) -> Response:
+    key, build = certificate_document(
+        institute, certificate, render.paper_of(request.args.get("paper"))
+    )
+    ready = jobs.obtain(jobs.Target.of(key), key, build, wait=True)
+    if ready is None:
+        return preparing_response(_l("Document"))
+    return _pdf(ready.pdf, f"certificate-{certificates.serial_label(certificate)}.pdf")
+
+
 @bp.get(f"{ORG}/certificates/<int:certificate_id>.pdf")
 @institute_view("editor")
 def certificate_pdf(institute, certificate_id: int):
     certificate = certificates.certificate_of(institute, certificate_id) or abort(404)
-    return _pdf(
-        _certificate_pdf(institute, [certificate], render.paper_of(request.args.get("paper"))),
-        f"certificate-{certificates.serial_label(certificate)}.pdf",
-    )
+    return _one_certificate(institute, certificate)
 
 
 @bp.get("/me/certificate.pdf")
@@ -363,11 +426,7 @@ def my_certificate(invitee: Invitee):
     )
     if certificate is None:
         abort(404)
-    institute = invitee.institute
-    return _pdf(
-        _certificate_pdf(institute, [certificate], render.paper_of(request.args.get("paper"))),
-        f"certificate-{certificates.serial_label(certificate)}.pdf",
-    )
+    return _one_certificate(invitee.institute, certificate)
 
 
 @bp.get("/verify/<code>")

@@ -201,19 +201,30 @@ def agenda_html(institute: Institute, invitee: Invitee, paper: str, **links) -> 
         )
 
 
+# Documents of other packages that the render worker makes (certificates, sign-in sheets):
+# kind -> builder(institute, target) giving (CacheKey, render), or None when gone.
+WORKER_DOCUMENTS: dict[str, Callable] = {}
+
+
+def worker_document(*kinds: str):
+    """Register a builder of the render worker for these kinds of documents."""
+
+    def register(builder: Callable) -> Callable:
+        for kind in kinds:
+            WORKER_DOCUMENTS[kind] = builder
+        return builder
+
+    return register
+
+
 def render_target(target: jobs.Target):
     """For the render worker: (the key of the document's current version, its render), or
     None when the document is gone (institute deleted or archived, facilitator removed)."""
     institute = db.session.get(Institute, target.institute_id)
     if institute is None or institute.is_archived:
         return None
-    if target.kind == "certificates":
-        from planner.attendance import certificates
-        from planner.attendance.views import certificates_document
-
-        if not certificates.valid_certificates(institute):
-            return None
-        return certificates_document(institute, target.paper)
+    if target.kind in WORKER_DOCUMENTS:
+        return WORKER_DOCUMENTS[target.kind](institute, target)
     if target.kind == "agenda":
         invitee = db.session.get(Invitee, target.subject_id)
         if invitee is None or invitee.institute_id != institute.id or invitee.removed_at:
@@ -228,8 +239,9 @@ def render_target(target: jobs.Target):
 
 
 # --- visa letters: never cached on disk (passport data), never rendered by the worker ------
-# They are rendered in the request that may have them and audited there; see planner/documents/
-# jobs.py for why they do not go through the render worker.
+# They are made in the request that may have them and audited there, WeasyPrint running in a
+# child process (planner/documents/render.py); see planner/documents/jobs.py for why they do
+# not go through the render worker.
 
 
 def letter_settings_of(institute: Institute) -> LetterSettings | None:

@@ -18,12 +18,14 @@ Visa letters never go through here, by decision: a letter holds a passport numbe
 for one person at a time and each download is audited in the request that asked for it. To
 render it in the worker, the PDF would have to travel back through something both processes
 reach (a file or a table row), i.e. passport data at rest outside the encrypted columns, in a
-place backups and crashes can leave behind. Rendered in the request, it exists only in the
-memory of the process that serves it, under ``Cache-Control: private, no-store``. Letters are
-rare (one per invitee who needs a visa), and gunicorn's ``max_requests`` recycles a web worker
-that grew by rendering one. The same holds for a single certificate, sign-in sheets and the
-donor report: made on request for one reader, never cached (``planner/attendance``,
-``planner/reports``).
+place backups and crashes can leave behind. The request renders the letter's HTML and hands
+it to a short-lived child process over a pipe, which runs WeasyPrint and gives the PDF back on
+its stdout (planner/documents/render.py): it exists only in memory, and is served under
+``Cache-Control: private, no-store``. The donor report is made the same way: it counts
+answers (reporting profiles, attendance, follow-ups, earlier institutes) that the data version
+does not follow, so a cached copy could be stale, and a report across institutes belongs to
+no one institute. A single certificate and the sign-in sheets go through here like the lists
+(``planner/attendance``), named by subject (the certificate, the day or the session).
 """
 
 import logging
@@ -65,6 +67,11 @@ class Target:
     paper: str
     locale: str
     subject_id: int = 0
+
+    @classmethod
+    def of(cls, key: CacheKey) -> "Target":
+        """The job that renders the PDF ``key`` names."""
+        return cls(key.kind, key.institute_id, key.paper, key.locale, key.subject_id or 0)
 
     def row(self) -> dict:
         return dict(
@@ -404,7 +411,8 @@ def obtain(
     None: not ready yet (show "being prepared"). Raises RenderFailed when the worker gave up.
 
     When no worker has claimed the job by the end of the wait (no render worker runs), the
-    document is rendered here rather than never: the deployment should run one.
+    document is rendered here (by a child process: planner/documents/render.py) rather than
+    never: the deployment should run one.
     """
     ready = cached(key)
     if ready is not None:
@@ -437,8 +445,8 @@ def obtain(
         pause = min(pause * 1.5, 0.25)
     if job is not None and job.claim_token is None:
         log.warning(
-            "no render worker took %s of institute %s within the wait: rendered in the web "
-            "worker (run flask render-documents --loop)",
+            "no render worker took %s of institute %s within the wait: rendered by a child "
+            "process of the web worker (run flask render-documents --loop)",
             target.kind,
             target.institute_id,
         )

@@ -1,26 +1,28 @@
 """The one render pipeline of every document: Jinja template -> HTML -> WeasyPrint -> PDF.
 
-The same template gives the browser preview (screen CSS) and the PDF (print CSS).
-WeasyPrint fetches nothing but through ``safe_fetcher``: data: URLs, files inside the
-static folder and the institute's own uploaded letter images. User text reaches the
-templates as data and is escaped by Jinja's autoescape; no template marks it safe.
+The same template gives the browser preview (screen CSS) and the PDF (print CSS). User text
+reaches the templates as data and is escaped by Jinja's autoescape; no template marks it safe.
+WeasyPrint itself runs in planner/documents/layout.py, which fetches nothing but data: URLs,
+files inside the static folder and the institute's own uploaded letter images.
+
+Where WeasyPrint runs: in the render worker (``flask render-documents``) and, with
+RENDER_INLINE, in the process that asks. Any other process (the web workers) never imports it:
+it hands the HTML to a short-lived child process over a pipe and reads the PDF back from the
+child's stdout (visa letters, the donor report, a document no render worker took in time).
+Nothing of the document touches disk on the way, and the child's memory is given back when
+it ends.
 """
 
-import atexit
-import base64
-import binascii
-import gc
 import hashlib
+import json
 import logging
-import mimetypes
 import os
+import subprocess
+import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
-from urllib.request import url2pathname
 
 from flask import current_app, render_template
 from flask_babel import get_locale
@@ -28,28 +30,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from planner.config import PROJECT_ROOT
+from planner.documents import layout
 
 log = logging.getLogger(__name__)
 
 PAPER_SIZES = {"a4": "A4", "letter": _l("US Letter")}
-PAPER_CSS_SIZES = {"a4": "A4", "letter": "letter"}
-PAGE_HEIGHT_MM = {"a4": 297.0, "letter": 279.4}
 DEFAULT_PAPER = "a4"
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "documents"
 PRINT_CSS = PROJECT_ROOT / "static" / "css" / "print.css"
 
 
-class FetchRefused(ValueError):
-    """A document asked for a resource it may not have; nothing was fetched."""
+class RenderProcessFailed(RuntimeError):
+    """The child process that renders a PDF failed or took too long (nothing is retried)."""
 
 
 def paper_of(value: str | None) -> str:
     """The paper size asked for (?paper=letter), A4 otherwise."""
     value = (value or "").lower()
     return value if value in PAPER_SIZES else DEFAULT_PAPER
-
-
-# --- fetching ---------------------------------------------------------------------------------
 
 
 def static_root() -> Path:
@@ -59,72 +57,6 @@ def static_root() -> Path:
 def upload_root(institute_id: int) -> Path:
     """Where the institute's uploaded letter images live: UPLOAD_DIR/<institute id>/."""
     return Path(current_app.config["UPLOAD_DIR"]).resolve() / str(int(institute_id))
-
-
-def safe_fetcher(url: str, *, allowed_dirs: tuple[Path, ...] = ()):
-    """Return the resource at ``url`` if a document may use it; raise FetchRefused otherwise.
-
-    Allowed: ``data:`` URLs, and ``file:`` URLs of regular files inside one of
-    ``allowed_dirs`` (the static folder, the institute's upload folder) after resolving
-    symbolic links. Refused: any other scheme (http, https, ftp ...), other hosts,
-    ``..`` segments, paths that resolve outside the allowed folders.
-    """
-    from weasyprint.urls import URLFetcherResponse
-
-    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    if scheme == "data":
-        mime, data = _decode_data_url(url)
-        return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
-    if scheme != "file":
-        raise FetchRefused(f"scheme {scheme or '(none)'} is not allowed in documents")
-    parts = urlsplit(url)
-    if parts.netloc not in ("", "localhost") or parts.query:
-        raise FetchRefused("file URLs must be local")
-    raw_path = unquote(parts.path)
-    if ".." in Path(raw_path).parts or "\x00" in raw_path:
-        raise FetchRefused("parent segments are not allowed")
-    path = Path(url2pathname(parts.path))
-    if not path.is_absolute():
-        raise FetchRefused("file URLs must be absolute")
-    resolved = path.resolve()
-    inside = any(
-        resolved.is_relative_to(root) and path.is_relative_to(root)
-        for root in (r.resolve() for r in allowed_dirs)
-    )
-    if not inside or not resolved.is_file():
-        raise FetchRefused("file is outside the folders documents may use")
-    mime = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
-    return URLFetcherResponse(url, body=resolved.read_bytes(), headers={"Content-Type": mime})
-
-
-def _decode_data_url(url: str) -> tuple[str, bytes]:
-    header, sep, payload = url[5:].partition(",")
-    if not sep:
-        raise FetchRefused("malformed data URL")
-    params = header.split(";")
-    mime = params[0] or "text/plain"
-    if "base64" in params[1:]:
-        try:
-            return mime, base64.b64decode(payload, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise FetchRefused("malformed base64 in data URL") from error
-    return mime, unquote_to_bytes(payload)
-
-
-def _fetcher(allowed_dirs: tuple[Path, ...]):
-    """WeasyPrint's fetcher object, every fetch going through ``safe_fetcher``."""
-    from weasyprint.urls import URLFetcher
-
-    class SafeFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            try:
-                # Looked up at call time, so tests can watch every URL asked for.
-                return globals()["safe_fetcher"](url, allowed_dirs=allowed_dirs)
-            except FetchRefused as refusal:
-                log.warning("document resource refused: %s", refusal)
-                raise
-
-    return SafeFetcher(allowed_protocols=("data", "file"))
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -140,110 +72,81 @@ def render_html(template: str, *, screen: bool, **context) -> str:
     )
 
 
-# Pango, HarfBuzz and fontconfig objects are not safe to share between threads: a process renders
-# one document at a time (the development server and threaded workers run requests in threads).
-# A forked worker (gunicorn --preload) starts with its own lock and builds its own font objects
-# rather than inheriting the parent's.
-_render_lock = threading.Lock()
-
-
-def _after_fork_in_child() -> None:
-    global _render_lock
-    _render_lock = threading.Lock()
-    for cached in (_font_config, _base_stylesheet, _page_stylesheet):
-        cached.cache_clear()
-
-
-@cache
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-@cache
-def _base_stylesheet():
-    from weasyprint import CSS
-
-    return CSS(filename=str(PRINT_CSS), font_config=_font_config())
-
-
-def _page_counter(page_label: str) -> str:
-    """CSS content of a "Page N of M" label."""
-    before, _sep, rest = page_label.partition("{page}")
-    middle, _sep, after = rest.partition("{pages}")
-
-    def quoted(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    return f"{quoted(before)} counter(page) {quoted(middle)} counter(pages) {quoted(after)}"
-
-
 # The visa letter's pages, one named page per language of the letter, each with its footer
 # in its own language (the letter is bilingual whatever the reader's language).
 LETTER_LANGUAGES = ("en", "ru")
 
 
-def _letter_page_labels() -> tuple[tuple[str, str], ...]:
+def _letter_page_labels() -> list[tuple[str, str]]:
     from flask_babel import force_locale
 
     labels = []
     for code in LETTER_LANGUAGES:
         with force_locale(code):
             labels.append((code, _("Page {page} of {pages}")))
-    return tuple(labels)
+    return labels
 
 
-@cache
-def _page_stylesheet(paper: str, page_label: str, letter_labels: tuple = ()):
-    """Paper size and the translated "Page N of M" footer, which CSS needs as strings."""
-    from weasyprint import CSS
+def render_in_this_process() -> None:
+    """Called by the render worker: this process is the one that runs WeasyPrint."""
+    current_app.config["RENDER_WORKER"] = True
 
-    content = _page_counter(page_label)
-    size = PAPER_CSS_SIZES[paper]
-    height = PAGE_HEIGHT_MM[paper]
-    css = (
-        f"@page {{ size: {size}; @bottom-right {{ content: {content}; }} }}\n"
-        f"@page wide {{ size: {size} landscape; }}\n"
-        "@page cover { @bottom-right { content: none; } }\n"
-        "@page badges { @bottom-right { content: none; } }\n"
-        f".cover {{ height: {height - 1}mm; }}\n"
-        # Four rows of badges fill the sheet inside its 10 mm margins.
-        f".badge {{ height: {(height - 20) / 4:.2f}mm; }}\n"
-    )
-    for code, label in letter_labels:
-        css += (
-            f"@page letter-{code} {{ size: {size}; margin: 14mm 20mm 18mm 22mm;"
-            " @top-left { content: none; } @top-right { content: none; }"
-            " @bottom-left { content: none; }"
-            f" @bottom-right {{ content: {_page_counter(label)}; }} }}\n"
-            f'.letter[lang="{code}"] {{ page: letter-{code}; }}\n'
-        )
-    return CSS(string=css, font_config=_font_config())
+
+def renders_here() -> bool:
+    """Whether this process may run WeasyPrint itself (else a child process does)."""
+    config = current_app.config
+    return bool(config["RENDER_WORKER"] or config["RENDER_INLINE"])
+
+
+def layout_options(paper: str, allowed_dirs: tuple[Path, ...] = ()) -> dict:
+    """What WeasyPrint needs besides the HTML (planner/documents/layout.py), as plain values."""
+    root = static_root()
+    return {
+        "paper": paper,
+        "base_url": root.as_uri() + "/",
+        "allowed_dirs": [str(d) for d in (root, *allowed_dirs)],
+        "print_css": str(PRINT_CSS),
+        "page_label": _("Page {page} of {pages}"),
+        "letter_labels": _letter_page_labels(),
+    }
 
 
 def write_pdf(html: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()) -> bytes:
-    """Lay the HTML out with WeasyPrint; only ``safe_fetcher`` may load resources."""
-    from weasyprint import HTML
+    """Lay the HTML out with WeasyPrint, here or in a child process (see the module's doc)."""
+    options = layout_options(paper, allowed_dirs)
+    if renders_here():
+        return layout.layout_pdf(html, options)
+    return _write_pdf_apart(html, options)
 
-    roots = (static_root(), *allowed_dirs)
-    page_label = _("Page {page} of {pages}")
-    with _render_lock:
-        document = HTML(
-            string=html,
-            base_url=static_root().as_uri() + "/",
-            url_fetcher=_fetcher(roots),
+
+def _write_pdf_apart(html: str, options: dict) -> bytes:
+    """The PDF from a child process: the HTML goes in over a pipe, the PDF comes back on its
+    stdout. Failures are logged by kind only: the document may hold passport data."""
+    timeout = float(current_app.config["RENDER_PROCESS_TIMEOUT_SECONDS"])
+    # -I: the child imports WeasyPrint only, not the planner (and not from the current folder).
+    command = [sys.executable, "-I", layout.__file__]
+    payload = json.dumps(options).encode() + b"\n" + html.encode("utf-8")
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and file, no shell
+            command, input=payload, capture_output=True, timeout=timeout, check=False
         )
-        return document.write_pdf(
-            stylesheets=[
-                _base_stylesheet(),
-                _page_stylesheet(paper, page_label, _letter_page_labels()),
-            ],
-            font_config=_font_config(),
-            pdf_identifier=False,
-            # Tagged (PDF/UA-1): structure tree, language and title, so screen readers read it.
-            pdf_variant="pdf/ua-1",
-        )
+    except subprocess.TimeoutExpired:
+        log.warning("PDF render process gave no PDF within %g s; it was stopped", timeout)
+        raise RenderProcessFailed("timeout") from None
+    except OSError as error:
+        log.warning("PDF render process could not start: %s", error.strerror)
+        raise RenderProcessFailed("start") from None
+    if done.returncode == 0 and done.stdout.startswith(b"%PDF"):
+        return done.stdout
+    lines = done.stderr.decode("utf-8", "replace").splitlines()
+    kinds = [
+        line.removeprefix(layout.ERROR_PREFIX)
+        for line in lines
+        if line.startswith(layout.ERROR_PREFIX)
+    ]
+    kind = kinds[-1] if kinds and kinds[-1].isidentifier() else "no PDF"
+    log.warning("PDF render process failed (exit status %s): %s", done.returncode, kind)
+    raise RenderProcessFailed(kind)
 
 
 def render_pdf(template: str, *, paper: str, allowed_dirs: tuple[Path, ...] = (), **context):
@@ -252,22 +155,6 @@ def render_pdf(template: str, *, paper: str, allowed_dirs: tuple[Path, ...] = ()
         paper=paper,
         allowed_dirs=allowed_dirs,
     )
-
-
-def _release_fonts_at_exit() -> None:
-    """Free WeasyPrint's Pango/HarfBuzz objects while those libraries still stand.
-
-    Left to the interpreter's final teardown, the objects of a tagged PDF render are freed in
-    an order that crashes the process on its way out (a gunicorn worker stopped by SIGTERM
-    ended with SIGSEGV after rendering a tagged booklet).
-    """
-    for cached in (_font_config, _base_stylesheet, _page_stylesheet):
-        cached.cache_clear()
-    gc.collect()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
-atexit.register(_release_fonts_at_exit)
 
 
 # --- the cache -------------------------------------------------------------------------------

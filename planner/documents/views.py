@@ -12,7 +12,7 @@ from planner.agenda.models import SessionFacilitator
 from planner.auth.models import TeamRole
 from planner.documents import catalog, data, jobs, services
 from planner.documents.forms import LetterSettingsForm, SendLetterForm
-from planner.documents.render import PAPER_SIZES, paper_of
+from planner.documents.render import PAPER_SIZES, RenderProcessFailed, paper_of
 from planner.extensions import db
 from planner.formatting import country_name
 from planner.institutes.access import institute_view
@@ -53,12 +53,14 @@ def _pdf_response(pdf: bytes, filename: str, *, public: bool = False) -> Respons
 PREPARING_REFRESH_SECONDS = 5
 
 
-def preparing_response(title, *, failed: bool = False) -> Response:
-    """The "being prepared" page: it reloads itself until the render worker has the PDF."""
+def preparing_response(title, *, failed: bool = False, retried: bool = True) -> Response:
+    """The "being prepared" page: it reloads itself until the render worker has the PDF.
+    ``failed``: the render failed; ``retried``: the render worker tries again by itself."""
     html = render_template(
         "documents/preparing.html",
         title=title,
         failed=failed,
+        retried=retried,
         refresh=PREPARING_REFRESH_SECONDS,
         retry_url=request.full_path.rstrip("?"),
     )
@@ -71,6 +73,13 @@ def preparing_response(title, *, failed: bool = False) -> Response:
 @bp.app_errorhandler(jobs.RenderFailed)
 def _render_failed(error):
     return preparing_response(_l("Document"), failed=True)
+
+
+@bp.app_errorhandler(RenderProcessFailed)
+def _render_process_failed(error):
+    """A PDF made for this request alone (a visa letter) failed in its render process: said
+    plainly, nothing of the document logged (planner/documents/render.py)."""
+    return preparing_response(_l("Document"), failed=True, retried=False)
 
 
 def _preview_response(html: str) -> Response:

@@ -25,6 +25,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from planner.documents import jobs
+from planner.documents.render import render_in_this_process
 from planner.documents.views import bp
 from planner.extensions import db
 
@@ -129,6 +130,7 @@ def render_documents_command(
     loop: bool, interval: float, renders_per_child: int, child: bool
 ) -> None:
     """Render the documents that are due (once, or as a long-running worker)."""
+    render_in_this_process()
     if child:
         stop, previous = _stop_event()
         try:

@@ -261,3 +261,38 @@ class TestRenderWorker:
         certificates.revoke(certificates.valid_certificates(institute)[0], organizer)
         db.session.commit()
         assert client.get(url).status_code == 302, "no valid certificate: no stale PDF either"
+
+    @pytest.fixture
+    def holder(self, institute, organizer):
+        person = participant(institute, full_name="Сабина Своя", language="ru")
+        present_on(institute, person, 4)
+        certificates.issue(institute, organizer)
+        db.session.commit()
+        return person
+
+    def test_one_certificate_comes_from_the_render_worker_for_organizer_and_holder(
+        self, app, client, login, invitee_login, institute, organizer, holder, monkeypatch
+    ):
+        from planner.attendance.views import certificate_document
+        from tests.documents.conftest import (
+            block_weasyprint,
+            busy_render_worker,
+            render_worker_finishes,
+        )
+
+        app.config["RENDER_WAIT_SECONDS"] = 0
+        certificate = certificates.valid_certificates(institute)[0]
+        claim = busy_render_worker(certificate_document(institute, certificate, "a4")[0])
+        login(organizer)
+        url = f"/institutes/{institute.slug}/certificates/{certificate.id}.pdf"
+
+        waiting = client.get(url)
+        assert waiting.status_code == 202
+
+        render_worker_finishes(monkeypatch, claim)
+        block_weasyprint(monkeypatch)
+        ready = client.get(url)
+        assert ready.mimetype == "application/pdf"
+        assert "Сабина Своя" in pdf_words(ready.data)
+        own = invitee_login(holder).get("/me/certificate.pdf")
+        assert own.data == ready.data, "the holder gets the same rendered PDF"

@@ -242,3 +242,50 @@ def test_odd_characters_in_a_search_or_code_are_harmless(client, login, organize
         headers={"Accept": "application/json"},
     )
     assert response.status_code in (400, 422)
+
+
+class TestRenderWorker:
+    """Sign-in sheets are made by the render worker and read from its cache."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"RENDER_INLINE": False, "RENDER_WAIT_SECONDS": 0}
+
+    @pytest.mark.parametrize("sheet", ["day", "session"])
+    def test_a_sign_in_sheet_comes_from_the_render_worker(
+        self, client, login, organizer, institute, monkeypatch, sheet
+    ):
+        from planner.attendance.views import sign_in_document
+        from tests.documents.conftest import (
+            block_weasyprint,
+            busy_render_worker,
+            render_worker_finishes,
+        )
+
+        aliya = confirmed(institute, full_name="Алия Тестова")
+        group = make_session(
+            institute, title="Группа A", kind=SessionKind.BREAKOUT, participants=[aliya]
+        )
+        db.session.commit()
+        if sheet == "day":
+            key, _build = sign_in_document(institute, "a4", day=date(2027, 4, 12))
+            url = f"/institutes/{institute.slug}/attendance/sheets/2027-04-12.pdf"
+        else:
+            key, _build = sign_in_document(institute, "a4", session=group)
+            url = f"/institutes/{institute.slug}/attendance/sheets/sessions/{group.id}.pdf"
+        claim = busy_render_worker(key)
+        login(organizer)
+
+        assert client.get(url).status_code == 202
+
+        render_worker_finishes(monkeypatch, claim)
+        block_weasyprint(monkeypatch)
+        ready = client.get(url)
+        assert ready.mimetype == "application/pdf"
+        assert "Алия Тестова" in flat_text(ready.data)
+
+        aliya.full_name = "Алия Новая"
+        aliya.institute.touch()
+        db.session.commit()
+        changed = flat_text(client.get(url).data)  # no worker runs: made apart, see documents
+        assert "Алия Новая" in changed, "a changed name is never served stale"

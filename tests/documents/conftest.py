@@ -282,3 +282,36 @@ def letter_settings(db, program, organizer):
     )
     db.session.commit()
     return settings
+
+
+def block_weasyprint(monkeypatch) -> None:
+    """From now on, WeasyPrint cannot be imported in this process, as in a web worker that
+    never imported it: any attempt raises ImportError (the test's request would fail)."""
+    import sys
+
+    names = {"weasyprint", *(n for n in sys.modules if n.startswith("weasyprint."))}
+    for name in names:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def busy_render_worker(key):
+    """The render worker has claimed the job of the PDF ``key`` names and is still at it:
+    (its claim token, the job), to finish with ``render_worker_finishes``."""
+    from planner.documents import jobs
+
+    jobs.queue_now(db.session, jobs.Target.of(key))
+    db.session.commit()
+    return jobs.claim_one()
+
+
+def render_worker_finishes(monkeypatch, claim) -> None:
+    """The claimed job is rendered into the cache, WeasyPrint running in the worker's process
+    (here: the test's, as ``flask render-documents`` marks its own)."""
+    from flask import current_app
+
+    from planner.documents import jobs
+
+    token, job = claim
+    with monkeypatch.context() as patch:
+        patch.setitem(current_app.config, "RENDER_WORKER", True)
+        assert jobs.run_job(job, token)

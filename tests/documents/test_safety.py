@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.documents import render
-from planner.documents.render import FetchRefused, safe_fetcher
+from planner.documents import layout, render
+from planner.documents.layout import FetchRefused, safe_fetcher
 from tests.documents.conftest import flat_text, make_session, pdf_reader
 
 ATTACHMENT_TITLE = '<link rel=attachment href="file:///etc/passwd">'
@@ -19,13 +19,13 @@ ATTACHMENT_TITLE = '<link rel=attachment href="file:///etc/passwd">'
 def fetched(monkeypatch):
     """Every URL WeasyPrint asks the fetcher for, in order."""
     urls = []
-    real = render.safe_fetcher
+    real = layout.safe_fetcher
 
     def watching(url, **kwargs):
         urls.append(url)
         return real(url, **kwargs)
 
-    monkeypatch.setattr(render, "safe_fetcher", watching)
+    monkeypatch.setattr(layout, "safe_fetcher", watching)
     return urls
 
 
