@@ -9,14 +9,14 @@ from flask import current_app
 MIN_PASSWORD_LENGTH = 10
 
 # OWASP's Password Storage Cheat Sheet lists Argon2id configurations of equal strength that
-# trade memory for passes (19 MiB with 2 passes, 12 MiB with 3, 9 MiB with 4 ...; 1 lane
-# each). We use 12 MiB and 3 passes: the same work as 19 MiB and 2, and 7 MiB less at every
-# sign-in. Not argon2-cffi's default (RFC 9106's low-memory profile, 64 MiB, t=3, p=4): each
-# sign-in would raise a web worker's peak memory by 64 MiB (DESIGN §7: 110 MB). Hashes made
-# with other parameters still verify and are made again with these at the next sign-in
-# (authenticate()).
+# trade memory for passes (19 MiB with 2 passes, 12 MiB with 3, 9 MiB with 4, 7 MiB with 5;
+# 1 lane each). We use 7 MiB and 5 passes: the same work for an attacker, and the least
+# memory a web worker needs at a sign-in, on top of everything its pages hold (DESIGN §7:
+# 110 MB). Not argon2-cffi's default (RFC 9106's low-memory profile, 64 MiB, t=3, p=4): each
+# sign-in would add 64 MiB. Hashes made with other parameters still verify and are made again
+# with these at the next sign-in (authenticate()).
 HASHERS = {
-    "production": PasswordHasher(time_cost=3, memory_cost=12 * 1024, parallelism=1),
+    "production": PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1),
     # Tests only (tests/conftest.py): a hash costs microseconds. Not read from the
     # environment, and refused in production (config.check_production).
     "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST),
