@@ -88,3 +88,13 @@ def claim_rows(model, candidates, due, **stamp) -> None:
     db.session.execute(
         update(model).where(claim).values(**stamp).execution_options(synchronize_session=False)
     )
+
+
+def commit_keeping_loaded(session) -> None:
+    """Commit what a read has stored for the next reader (stored risks, dashboard figures)
+    without expiring what this request has already loaded: the page goes on with it."""
+    session.expire_on_commit, keep = False, session.expire_on_commit
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep

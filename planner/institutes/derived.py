@@ -24,6 +24,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from planner.db import commit_keeping_loaded
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.institutes.versioning import touched
@@ -106,10 +107,4 @@ def _store(values: dict) -> None:
             set_={key: values[key] for key in ("data_version", "basis", "value")},
         )
     )
-    # Kept for the next reader; what this request has loaded stays loaded.
-    session = db.session()
-    session.expire_on_commit, keep = False, session.expire_on_commit
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = keep
+    commit_keeping_loaded(db.session())  # kept for the next reader

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import Session as OrmSession
 
 from planner.agenda.models import Session
+from planner.db import commit_keeping_loaded
 from planner.extensions import db
 from planner.institutes.models import Institute
 from planner.institutes.versioning import note_touched
@@ -177,13 +178,7 @@ def ensure_current(institute: Institute) -> int:
     count, current = _stored_state(institute)
     if not current:
         count = rebuild(institute)
-        # Stored for the next reader; what this page has loaded stays loaded.
-        session = db.session()
-        session.expire_on_commit, keep = False, session.expire_on_commit
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = keep
+        commit_keeping_loaded(db.session())  # stored for the next reader
     return count
 
 
