@@ -362,12 +362,22 @@ def main() -> int:
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        RESULTS.write_text(
-            f"# Benchmark results (`make bench`, bench/table.py)\n\nMeasured {stamp}.\n\n{table}\n",
-            encoding="utf-8",
-        )
+        write_results(table)
     return 0
+
+
+TITLE = "# Benchmark results (`make bench`, bench/table.py)"
+
+
+def write_results(table: str) -> None:
+    """The new table at the top of RESULTS.md; earlier ones stay below it, newest first."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    earlier = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    earlier = earlier.removeprefix(TITLE).strip()
+    section = f"## Measured {stamp}\n\n{table}\n"
+    RESULTS.write_text(
+        "\n\n".join(part for part in (TITLE, section, earlier) if part) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
