@@ -102,7 +102,7 @@ pytest: install translations
 # (always in CI, where a missing server is an error, not a skip).
 pytest-postgres: install translations
 	@if PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m tests.pg_available; then \
-		PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser"; \
+		PLANNER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser and not own_database"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) does not answer; CI needs it." >&2; exit 1; \
 	else \

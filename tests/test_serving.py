@@ -18,6 +18,9 @@ import pytest
 
 from planner.demo import DEMO_SLUG
 
+# The served app always has its own SQLite file: the PostgreSQL pass would run these unchanged.
+pytestmark = pytest.mark.own_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CRASH_WORDS = ("Traceback", "Segmentation fault", "SIGSEGV", "Interrupt", "Fatal Python error")
