@@ -216,16 +216,21 @@ def measure(database_url: str, slug: str, runs: int, cache_dir: str) -> dict:
     response = client.post("/login", data={"email": "bench@example.org", "password": PASSWORD})
     assert response.status_code == 302, response.status_code
 
-    def get(path, status=200, **headers):
-        response = client.get(path, headers=headers)
+    # A calendar app polls the public feed without our session cookie.
+    calendar_app = app.test_client()
+
+    def get(path, status=200, by=client, **headers):
+        response = by.get(path, headers=headers)
         assert response.status_code == status, (path, response.status_code)
         return response
 
     feed = f"/p/{slug}/program.ics"
-    etag = get(feed).headers["ETag"]
+    etag = get(feed, by=calendar_app).headers["ETag"]
     results = {
-        "feed": median_ms(lambda: get(feed), runs),
-        "feed 304": median_ms(lambda: get(feed, 304, **{"If-None-Match": etag}), runs),
+        "feed": median_ms(lambda: get(feed, by=calendar_app), runs),
+        "feed 304": median_ms(
+            lambda: get(feed, 304, by=calendar_app, **{"If-None-Match": etag}), runs
+        ),
         "list": median_ms(lambda: get(f"/institutes/{slug}/invitees/"), runs),
         "dashboard": median_ms(lambda: get(f"/institutes/{slug}/"), runs),
     }
