@@ -263,9 +263,13 @@ def _filtered(institute: Institute, filters: InviteeFilters):
 def list_invitees(
     institute: Institute, filters: InviteeFilters, page: int = 1, per_page: int = PAGE_SIZE
 ) -> InviteePage:
-    """One page of the filtered list, sorted by name; two queries whatever the size."""
+    """One page of the filtered list, sorted by name; a fixed number of queries whatever the
+    size (unfiltered, the total comes from the stored counts by status)."""
     conditions = _filtered(institute, filters)
-    total = db.session.scalar(select(func.count(Invitee.id)).where(*conditions)) or 0
+    if filters.as_args():
+        total = db.session.scalar(select(func.count(Invitee.id)).where(*conditions)) or 0
+    else:  # everyone on the list: the stored counts by status add up to it
+        total = sum(status_counts(institute).values())
     pages = max(1, ceil(total / per_page))
     page = min(max(1, page), pages)
     items = db.session.scalars(
@@ -279,13 +283,21 @@ def list_invitees(
 
 
 def status_counts(institute: Institute) -> dict[RsvpStatus, int]:
-    rows = db.session.execute(
-        select(Invitee.rsvp_status, func.count(Invitee.id))
-        .where(*_live(institute))
-        .group_by(Invitee.rsvp_status)
+    """Invitees by RSVP status: one GROUP BY, stored per data version (``institutes.derived``)."""
+    rows = derived.stored(
+        institute,
+        "invitees_by_status",
+        lambda: [
+            [RsvpStatus(status).value, n]
+            for status, n in db.session.execute(
+                select(Invitee.rsvp_status, func.count(Invitee.id))
+                .where(*_live(institute))
+                .group_by(Invitee.rsvp_status)
+            )
+        ],
     )
     counts = dict.fromkeys(RsvpStatus, 0)
-    counts.update({status: n for status, n in rows})
+    counts.update({RsvpStatus(status): n for status, n in rows})
     return counts
 
 
@@ -309,17 +321,22 @@ class FilterOptions:
 
 
 def filter_options(institute: Institute) -> FilterOptions:
-    """The values present in the institute's list, for the filter menus (one query)."""
-    rows = db.session.execute(
-        select(Invitee.country, Invitee.nationality, Invitee.language)
-        .where(*_live(institute))
-        .distinct()
-    ).all()
-    return FilterOptions(
-        countries=sorted({r.country for r in rows if r.country}),
-        nationalities=sorted({r.nationality for r in rows if r.nationality}),
-        languages=sorted({r.language for r in rows if r.language}),
-    )
+    """The values present in the institute's list, for the filter menus: one query, stored per
+    data version (``institutes.derived``)."""
+
+    def present() -> dict[str, list[str]]:
+        rows = db.session.execute(
+            select(Invitee.country, Invitee.nationality, Invitee.language)
+            .where(*_live(institute))
+            .distinct()
+        ).all()
+        return {
+            "countries": sorted({r.country for r in rows if r.country}),
+            "nationalities": sorted({r.nationality for r in rows if r.nationality}),
+            "languages": sorted({r.language for r in rows if r.language}),
+        }
+
+    return FilterOptions(**derived.stored(institute, "invitee_filter_options", present))
 
 
 # Links -------------------------------------------------------------------------------------
