@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from planner.agenda.models import BreakoutAssignment, Session, SessionKind, SessionStatus
 from planner.attendance.models import AttendanceMark, CheckinPass
 from planner.extensions import db
-from planner.institutes import derived
 from planner.institutes.models import Institute
 from planner.invitations.models import Invitee, RsvpStatus, search_key
+from planner.invitations.services import status_counts
 
 DAY = "day"
 CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")  # what token_urlsafe makes
@@ -242,13 +242,10 @@ class Overview:
 
 
 def presence_by_day(institute: Institute) -> tuple[int, list[tuple[date, int]]]:
-    """For the dashboard: how many are expected (confirmed, stored per data version) and how
-    many were present on each day of the institute (one GROUP BY of the marks)."""
-    confirmed = derived.stored(
-        institute,
-        "attendance_confirmed",
-        lambda: db.session.scalar(select(func.count(Invitee.id)).where(*_checked_in(institute))),
-    )
+    """For the dashboard: how many are expected (those who can be checked in: the stored
+    count of confirmed invitees on the list) and how many were present on each day of the
+    institute (one GROUP BY of the marks)."""
+    confirmed = status_counts(institute)[RsvpStatus.CONFIRMED]
     present = dict(
         db.session.execute(
             select(AttendanceMark.day, func.count(func.distinct(AttendanceMark.invitee_id)))
@@ -256,7 +253,7 @@ def presence_by_day(institute: Institute) -> tuple[int, list[tuple[date, int]]]:
             .group_by(AttendanceMark.day)
         ).all()
     )
-    return confirmed or 0, [(day, present.get(day, 0)) for day in institute.days]
+    return confirmed, [(day, present.get(day, 0)) for day in institute.days]
 
 
 def attendable_sessions(institute: Institute) -> list[Session]:

@@ -26,7 +26,7 @@ from planner.documents.render import cached_file
 from planner.extensions import db, limiter
 from planner.i18n import INVITEE_LOCALES
 from planner.institutes.access import can, institute_view
-from planner.institutes.models import Institute
+from planner.institutes.models import Institute, languages_of
 from planner.invitations.access import invitee_view
 from planner.invitations.models import Invitee
 from planner.sections import panel
@@ -54,8 +54,7 @@ def institute_feed(slug: str):
     ).first()
     if found is None or not found.program_published:
         abort(404)
-    languages = [code for code in found.working_languages.split(",") if code]
-    language = _feed_language(request.args.get("lang"), languages)
+    language = _feed_language(request.args.get("lang"), languages_of(found.working_languages))
     etag = f"program-{found.id}-{found.data_version}-{language}-{feed_format()}"
     response = _not_modified(etag)
     if response is None:

@@ -185,8 +185,11 @@ class CacheKey:
         subject = f"-{self.subject_id}" if self.subject_id is not None else ""
         return f"{self.kind}{subject}-{self.paper}-{self.locale}"
 
+    def version(self) -> str:
+        return f"v{self.data_version}-{template_version()}"
+
     def filename(self) -> str:
-        return f"{self.stem()}-v{self.data_version}-{template_version()}.pdf"
+        return f"{self.stem()}-{self.version()}.pdf"
 
 
 def cache_dir(institute_id: int) -> Path:
@@ -195,8 +198,7 @@ def cache_dir(institute_id: int) -> Path:
 
 def cached_pdf(key: CacheKey, build) -> bytes:
     """The PDF of ``key`` from the cache, or built now and stored for the next download."""
-    version = f"v{key.data_version}-{template_version()}"
-    return cached_file(key.institute_id, key.stem(), version, "pdf", build)
+    return cached_file(key.institute_id, key.stem(), key.version(), "pdf", build)
 
 
 def cached_file(institute_id: int, stem: str, version: str, suffix: str, build) -> bytes:

@@ -67,7 +67,7 @@ class Institute(TimestampMixin, db.Model):
 
     @property
     def languages(self) -> list[str]:
-        return [code for code in self.working_languages.split(",") if code]
+        return languages_of(self.working_languages)
 
     @property
     def days(self) -> list[date]:
@@ -87,3 +87,8 @@ class Institute(TimestampMixin, db.Model):
             self.data_version = (self.data_version or 0) + 1  # not stored yet: no race
         else:
             note_touched(session, self.id)
+
+
+def languages_of(working_languages: str) -> list[str]:
+    """The language codes of a stored ``working_languages`` value ("ru,en")."""
+    return [code for code in working_languages.split(",") if code]

@@ -283,22 +283,28 @@ def list_invitees(
 
 
 def status_counts(institute: Institute) -> dict[RsvpStatus, int]:
-    """Invitees by RSVP status: one GROUP BY, stored per data version (``institutes.derived``)."""
-    rows = derived.stored(
+    """Invitees by RSVP status, from the stored counts by country and status."""
+    counts = dict.fromkeys(RsvpStatus, 0)
+    for _country, status, n in _counts_by_country_and_status(institute):
+        counts[RsvpStatus(status)] += n
+    return counts
+
+
+def _counts_by_country_and_status(institute: Institute) -> list[list]:
+    """[country of residence, RSVP status, count] of the invitees on the list: one GROUP BY,
+    stored per data version (``institutes.derived``)."""
+    return derived.stored(
         institute,
-        "invitees_by_status",
+        "invitees_by_country",
         lambda: [
-            [RsvpStatus(status).value, n]
-            for status, n in db.session.execute(
-                select(Invitee.rsvp_status, func.count(Invitee.id))
+            [country, RsvpStatus(status).value, n]
+            for country, status, n in db.session.execute(
+                select(Invitee.country, Invitee.rsvp_status, func.count(Invitee.id))
                 .where(*_live(institute))
-                .group_by(Invitee.rsvp_status)
+                .group_by(Invitee.country, Invitee.rsvp_status)
             )
         ],
     )
-    counts = dict.fromkeys(RsvpStatus, 0)
-    counts.update({RsvpStatus(status): n for status, n in rows})
-    return counts
 
 
 def export_invitees(institute: Institute, filters: InviteeFilters, by) -> list[Invitee]:
@@ -723,20 +729,8 @@ class DashboardSummary:
 
 
 def status_by_country(institute: Institute) -> StatusByCountry:
-    """Invitees by country of residence and RSVP status: one GROUP BY, stored per data
-    version (``institutes.derived``)."""
-    rows = derived.stored(
-        institute,
-        "invitees_by_country",
-        lambda: [
-            [country, RsvpStatus(status).value, n]
-            for country, status, n in db.session.execute(
-                select(Invitee.country, Invitee.rsvp_status, func.count(Invitee.id))
-                .where(*_live(institute))
-                .group_by(Invitee.country, Invitee.rsvp_status)
-            )
-        ],
-    )
+    """Invitees by country of residence and RSVP status (stored per data version)."""
+    rows = _counts_by_country_and_status(institute)
     cells = {(country, RsvpStatus(status)): n for country, status, n in rows}
     by_country: Counter = Counter()
     by_status: Counter = Counter()

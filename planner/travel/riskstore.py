@@ -247,7 +247,7 @@ def _note_changed_invitees(session: OrmSession, flush_context) -> None:
 
 
 def _mark(session: OrmSession, marked: set, stale: set) -> None:
-    changed = [obj for obj in session.dirty if session.is_modified(obj)]
+    changed = {obj for obj in session.dirty if session.is_modified(obj)}  # a set: tested per object
     for obj in [*session.new, *changed, *session.deleted]:
         if isinstance(obj, _INSTITUTE_WIDE):
             stale.add(obj.institute_id)
